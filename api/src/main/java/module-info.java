@@ -1,0 +1,6 @@
+/** The idiomatic Java API of uvgem. */
+module dev.uvgem.api {
+    requires transitive dev.uvgem.sys;
+
+// exports dev.uvgem.api; (uncommented by the change that adds the package)
+}

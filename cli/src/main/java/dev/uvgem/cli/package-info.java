@@ -1,0 +1,4 @@
+/**
+ * The uvgem command line.
+ */
+package dev.uvgem.cli;

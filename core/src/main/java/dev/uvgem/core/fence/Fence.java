@@ -1,0 +1,688 @@
+package dev.uvgem.core.fence;
+
+import dev.uvgem.core.time.Clock;
+import dev.uvgem.uapi.Errno;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A DMA fence: a one-shot completion event for an operation, the Java form of {@code struct dma_fence}.
+ *
+ * <p>A fence belongs to a context (a timeline, see {@link FenceContext}) and carries a seqno ordered within it.
+ * It is signalled exactly once, optionally with an error set beforehand, and records the time it signalled.
+ * Others react through callbacks ({@link #addCallback}), blocking waits ({@link #waitTimeout}) or polling
+ * ({@link #isSignaled()}). Drivers extend this class and pass a {@link FenceOps} table for names and hooks.
+ *
+ * <p>Lifecycle: created → (signalling enabled, lazily on the first callback or wait) → signalled. Transitions
+ * are one-way. Memory is the garbage collector's; there is no reference count.
+ *
+ * <p>Thread-safety: safe for concurrent use. Locking: state changes take the fence lock (a monitor, by default
+ * the fence itself; a driver may share one lock among the fences of a timeline). Callbacks run after the lock
+ * is dropped, on the signalling thread, so a callback may signal other fences. The signalled check is a single
+ * volatile read, and signalling allocates nothing.
+ */
+public class Fence {
+    /** The "wait forever" timeout, the kernel's MAX_SCHEDULE_TIMEOUT. */
+    public static final long MAX_SCHEDULE_TIMEOUT = Long.MAX_VALUE;
+
+    /** Largest errno a fence error may carry (the kernel's MAX_ERRNO). */
+    public static final int MAX_ERRNO = 4095;
+
+    private static final int SIGNALED = 1;
+    private static final int TIMESTAMP = 1 << 1;
+    private static final int ENABLE_SIGNAL = 1 << 2;
+    private static final int SEQNO64 = 1 << 3;
+
+    /** Spins before parking in a wait: a wake within the spin costs no park/unpark round trip. */
+    private static final int WAIT_SPINS = 256;
+
+    private static final VarHandle FLAGS;
+
+    static {
+        try {
+            FLAGS = MethodHandles.lookup().findVarHandle(Fence.class, "flags", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final FenceOps ops;
+    private final Clock clock;
+    private final Object lock;
+    private final long context;
+    private final long seqno;
+
+    @SuppressWarnings("unused") // accessed through FLAGS
+    private volatile int flags;
+
+    private int error;
+    private long timestamp;
+    private FenceCallback head;
+    private FenceCallback tail;
+
+    /**
+     * Initialises a fence, as {@code dma_fence_init} (or {@code dma_fence_init64} when {@code seqno64}).
+     *
+     * @param ops the driver's operations, never null
+     * @param clock the clock for timestamps and timed waits
+     * @param lock the monitor guarding this fence's state, or null to use the fence itself
+     * @param context the timeline, from {@link FenceContext#allocate()}
+     * @param seqno the position on the timeline
+     * @param seqno64 whether seqnos compare as 64-bit numbers rather than with the 32-bit wrap rule
+     */
+    protected Fence(FenceOps ops, Clock clock, Object lock, long context, long seqno, boolean seqno64) {
+        if (ops == null) {
+            throw new IllegalArgumentException("fence ops are mandatory");
+        }
+        this.ops = ops;
+        this.clock = clock;
+        this.lock = lock == null ? this : lock;
+        this.context = context;
+        this.seqno = seqno;
+        FLAGS.setRelease(this, seqno64 ? SEQNO64 : 0);
+    }
+
+    /** Initialises a fence with its own lock and 32-bit seqno ordering. */
+    protected Fence(FenceOps ops, Clock clock, long context, long seqno) {
+        this(ops, clock, null, context, seqno, false);
+    }
+
+    /** Creates a plain software fence whose driver and timeline names are given. */
+    public static Fence create(Clock clock, String driver, String timeline, long context, long seqno) {
+        return new Fence(new NamedOps(driver, timeline), clock, context, seqno);
+    }
+
+    /** Returns the timeline this fence belongs to. */
+    public final long context() {
+        return context;
+    }
+
+    /** Returns the fence's position on its timeline. */
+    public final long seqno() {
+        return seqno;
+    }
+
+    /** Returns the driver's operations table. */
+    public final FenceOps ops() {
+        return ops;
+    }
+
+    /** Returns the clock this fence stamps and waits with. */
+    public final Clock clock() {
+        return clock;
+    }
+
+    /** Returns the monitor guarding this fence (shared by a driver's timeline, or the fence itself). */
+    public final Object lock() {
+        return lock;
+    }
+
+    /** Returns whether seqnos of this fence compare as 64-bit numbers. */
+    public final boolean isSeqno64() {
+        return (flags() & SEQNO64) != 0;
+    }
+
+    private int flags() {
+        return (int) FLAGS.getAcquire(this);
+    }
+
+    // Flags change only under the lock; readers use acquire loads and need no lock.
+    private void setFlagsLocked(int bits) {
+        FLAGS.setRelease(this, flags() | bits);
+    }
+
+    /**
+     * Signals the fence, as {@code dma_fence_check_and_signal}: the first call records the time, marks the fence
+     * signalled and runs every pending callback in registration order (waiters first); later calls do nothing.
+     *
+     * <p>Context: any thread, never blocks. Locking: takes the fence lock; callbacks run after it is dropped.
+     * Allocates nothing.
+     *
+     * @return true if the fence was already signalled (this call did nothing)
+     */
+    public final boolean signal() {
+        if ((flags() & SIGNALED) != 0) {
+            return true;
+        }
+        return signalTimestamp(clock.nanoTime());
+    }
+
+    /**
+     * Signals the fence with a caller-supplied timestamp, as {@code dma_fence_signal_timestamp}.
+     *
+     * <p>Context: any thread, never blocks. Locking: takes the fence lock.
+     *
+     * @return true if the fence was already signalled
+     */
+    public final boolean signalTimestamp(long timestampNanos) {
+        FenceCallback list;
+        synchronized (lock) {
+            if ((flags() & SIGNALED) != 0) {
+                return true;
+            }
+            timestamp = timestampNanos;
+            list = head;
+            head = null;
+            tail = null;
+            setFlagsLocked(SIGNALED | TIMESTAMP);
+        }
+        runCallbacks(list);
+        return false;
+    }
+
+    /**
+     * Sets {@code error} (a negative errno) unless already signalled, then signals: the atomic form of
+     * {@link #setError} followed by {@link #signal()} for recovery paths racing a normal completion.
+     *
+     * <p>Context: any thread. Locking: takes the fence lock.
+     *
+     * @return true if the fence was already signalled (its error is then unchanged)
+     */
+    public final boolean signalWithError(int error) {
+        checkError(error);
+        synchronized (lock) {
+            if ((flags() & SIGNALED) != 0) {
+                return true;
+            }
+            this.error = error;
+        }
+        return signal();
+    }
+
+    private void runCallbacks(FenceCallback cb) {
+        while (cb != null) {
+            FenceCallback next = cb.next;
+            cb.next = null;
+            cb.prev = null;
+            cb.pendingOn = null;
+            cb.onSignal(this);
+            cb = next;
+        }
+    }
+
+    /**
+     * Returns whether the fence has signalled. If not, asks the driver ({@link FenceOps#signaled}) and, when it
+     * says the work is complete, signals the fence now, as {@code dma_fence_is_signaled}.
+     *
+     * <p>Context: any thread, never blocks.
+     */
+    public final boolean isSignaled() {
+        if ((flags() & SIGNALED) != 0) {
+            return true;
+        }
+        if (ops.signaled(this)) {
+            signal();
+            return true;
+        }
+        return false;
+    }
+
+    /** Returns whether the signalled bit is set, without asking the driver. Context: any thread. */
+    public final boolean isSignaledFlag() {
+        return (flags() & SIGNALED) != 0;
+    }
+
+    /**
+     * Returns the fence's status, as {@code dma_fence_get_status}: 0 while pending, 1 once signalled without
+     * error, or the negative error it signalled with.
+     *
+     * <p>Context: any thread, never blocks (may signal the fence, see {@link #isSignaled()}).
+     */
+    public final int status() {
+        if (!isSignaled()) {
+            return 0;
+        }
+        int e = error;
+        return e != 0 ? e : 1;
+    }
+
+    /**
+     * Records an error to report when the fence signals, as {@code dma_fence_set_error}.
+     *
+     * <p>Context: any thread, before signalling. Locking: takes the fence lock.
+     *
+     * @param error a negative errno in [-{@value #MAX_ERRNO}, -1]
+     * @throws IllegalArgumentException for a value outside that range
+     * @throws IllegalStateException if the fence has already signalled
+     */
+    public final void setError(int error) {
+        checkError(error);
+        synchronized (lock) {
+            if ((flags() & SIGNALED) != 0) {
+                throw new IllegalStateException("error set after signal on " + this);
+            }
+            this.error = error;
+        }
+    }
+
+    /** Records {@code errno} as this fence's error; see {@link #setError(int)}. */
+    public final void setError(Errno errno) {
+        setError(errno.negative());
+    }
+
+    private static void checkError(int error) {
+        if (error >= 0 || error < -MAX_ERRNO) {
+            throw new IllegalArgumentException("fence error must be a negative errno: " + error);
+        }
+    }
+
+    /** Returns the error reported by a signalled fence (negative), or 0. Context: any thread. */
+    public final int error() {
+        return (flags() & SIGNALED) != 0 ? error : 0;
+    }
+
+    /**
+     * Returns the time the fence signalled (the kernel clock, nanoseconds).
+     *
+     * @throws IllegalStateException if it has not signalled
+     */
+    public final long timestamp() {
+        if ((flags() & TIMESTAMP) == 0) {
+            throw new IllegalStateException("timestamp of an unsignalled fence " + this);
+        }
+        return timestamp;
+    }
+
+    /**
+     * Returns the driver name while unsignalled, and {@code "detached-driver"} once signalled, as the newest
+     * kernels report through sync_file (drivers may free their names after signalling).
+     */
+    public final String driverName() {
+        return (flags() & SIGNALED) != 0 ? "detached-driver" : ops.driverName(this);
+    }
+
+    /** Returns the timeline name while unsignalled, and {@code "signaled-timeline"} once signalled. */
+    public final String timelineName() {
+        return (flags() & SIGNALED) != 0 ? "signaled-timeline" : ops.timelineName(this);
+    }
+
+    /**
+     * Registers {@code cb} to run when the fence signals, as {@code dma_fence_add_callback}. Enables signalling
+     * first (see {@link FenceOps#enableSignaling}).
+     *
+     * <p>Context: any thread, never blocks. Locking: takes the fence lock. Allocates nothing.
+     *
+     * @return 0 if registered; {@code -ENOENT} if the fence has already signalled (the callback is not run);
+     *     {@code -EINVAL} if {@code cb} is null
+     * @throws IllegalStateException if {@code cb} is already pending on a fence
+     */
+    public final int addCallback(FenceCallback cb) {
+        if (cb == null) {
+            return Errno.EINVAL.negative();
+        }
+        if ((flags() & SIGNALED) != 0) {
+            return Errno.ENOENT.negative();
+        }
+        synchronized (lock) {
+            if ((flags() & SIGNALED) != 0) {
+                return Errno.ENOENT.negative();
+            }
+            if (cb.pendingOn != null) {
+                throw new IllegalStateException("callback already pending on " + cb.pendingOn);
+            }
+            if (enableSignalingLocked()) {
+                cb.pendingOn = this;
+                cb.prev = tail;
+                cb.next = null;
+                if (tail == null) {
+                    head = cb;
+                } else {
+                    tail.next = cb;
+                }
+                tail = cb;
+                return 0;
+            }
+        }
+        signal();
+        return Errno.ENOENT.negative();
+    }
+
+    /**
+     * Unregisters a pending callback, as {@code dma_fence_remove_callback}.
+     *
+     * <p>Context: any thread. Locking: takes the fence lock.
+     *
+     * @return true if it was pending here and will not run; false if it already ran or is not registered here
+     */
+    public final boolean removeCallback(FenceCallback cb) {
+        synchronized (lock) {
+            if (cb.pendingOn != this || (flags() & SIGNALED) != 0) {
+                return false;
+            }
+            unlinkLocked(cb);
+            return true;
+        }
+    }
+
+    private void unlinkLocked(FenceCallback cb) {
+        if (cb.prev != null) {
+            cb.prev.next = cb.next;
+        } else {
+            head = cb.next;
+        }
+        if (cb.next != null) {
+            cb.next.prev = cb.prev;
+        } else {
+            tail = cb.prev;
+        }
+        cb.prev = null;
+        cb.next = null;
+        cb.pendingOn = null;
+    }
+
+    private void pushFrontLocked(FenceCallback cb) {
+        cb.pendingOn = this;
+        cb.prev = null;
+        cb.next = head;
+        if (head == null) {
+            tail = cb;
+        } else {
+            head.prev = cb;
+        }
+        head = cb;
+    }
+
+    // Calls the driver's hook once; false means the driver says the fence is already complete.
+    private boolean enableSignalingLocked() {
+        if ((flags() & ENABLE_SIGNAL) != 0) {
+            return true;
+        }
+        setFlagsLocked(ENABLE_SIGNAL);
+        return ops.enableSignaling(this);
+    }
+
+    /**
+     * Enables signalling without registering anything, as {@code dma_fence_enable_sw_signaling}.
+     *
+     * <p>Context: any thread. Locking: takes the fence lock.
+     */
+    public final void enableSwSignaling() {
+        if ((flags() & (SIGNALED | ENABLE_SIGNAL)) != 0) {
+            return;
+        }
+        boolean complete;
+        synchronized (lock) {
+            complete = (flags() & SIGNALED) == 0 && !enableSignalingLocked();
+        }
+        if (complete) {
+            signal();
+        }
+    }
+
+    /** Returns whether signalling has been enabled on this fence. */
+    public final boolean isSignalingEnabled() {
+        return (flags() & ENABLE_SIGNAL) != 0;
+    }
+
+    /**
+     * Forwards a deadline hint to the driver unless the fence has signalled, as {@code dma_fence_set_deadline}.
+     *
+     * <p>Context: any thread, never blocks.
+     */
+    public final void setDeadline(long deadlineNanos) {
+        if (!isSignaledFlag()) {
+            ops.setDeadline(this, deadlineNanos);
+        }
+    }
+
+    /**
+     * Waits for the fence, as {@code dma_fence_wait_timeout}.
+     *
+     * <p>Context: process context, sleeps (after a short spin). Locking: must not hold the fence lock or any lock
+     * a signaller takes.
+     *
+     * @param interruptible whether thread interruption ends the wait (the thread stays interrupted)
+     * @param timeoutNanos the longest to wait on the kernel clock; {@link #MAX_SCHEDULE_TIMEOUT} waits forever
+     * @return the time left (at least 1) if signalled, the whole timeout if it already was on entry; 0 on timeout;
+     *     for a zero timeout 1 if signalled else 0; {@code -EINTR} if interrupted; {@code -EINVAL} for a negative
+     *     timeout
+     */
+    public final long waitTimeout(boolean interruptible, long timeoutNanos) {
+        if (timeoutNanos < 0) {
+            return Errno.EINVAL.negative();
+        }
+        enableSwSignaling();
+        if (timeoutNanos == 0) {
+            return isSignaled() ? 1 : 0;
+        }
+        if (isSignaled()) {
+            return timeoutNanos;
+        }
+        long start = clock.nanoTime();
+        long deadline = Clock.deadlineAfter(start, timeoutNanos);
+        for (int i = 0; i < WAIT_SPINS; i++) {
+            if (isSignaledFlag()) {
+                return remaining(timeoutNanos, deadline);
+            }
+            Thread.onSpinWait();
+        }
+        Waiter w = new Waiter(Thread.currentThread());
+        synchronized (lock) {
+            if ((flags() & SIGNALED) != 0) {
+                return remaining(timeoutNanos, deadline);
+            }
+            pushFrontLocked(w);
+        }
+        try {
+            if (parkWaiters(interruptible, deadline, w, this) || !removeCallback(w)) {
+                return remaining(timeoutNanos, deadline);
+            }
+            return 0;
+        } catch (WaitInterrupted e) {
+            removeCallback(w);
+            return Errno.EINTR.negative();
+        }
+    }
+
+    /** Waits forever, as {@code dma_fence_wait}: 0 once signalled, or {@code -EINTR} if interrupted. */
+    public final int await(boolean interruptible) {
+        long r = waitTimeout(interruptible, MAX_SCHEDULE_TIMEOUT);
+        return r < 0 ? (int) r : 0;
+    }
+
+    private long remaining(long timeoutNanos, long deadline) {
+        if (deadline == Clock.FOREVER) {
+            return timeoutNanos;
+        }
+        return Math.max(1, deadline - clock.nanoTime());
+    }
+
+    /**
+     * Parks until one of {@code waiters} fires, the deadline passes, or (if interruptible) an interrupt arrives;
+     * returns true if one fired, false on timeout, and throws {@link WaitInterrupted} when an interruptible wait is
+     * interrupted. The caller unregisters its waiters.
+     */
+    private static boolean parkWaiters(boolean interruptible, long deadline, Waiter first, Fence firstFence) {
+        Clock clock = firstFence.clock;
+        boolean interrupted = false;
+        try {
+            while (!first.woken) {
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                    if (interruptible) {
+                        throw new WaitInterrupted();
+                    }
+                }
+                if (clock.nanoTime() >= deadline) {
+                    return false;
+                }
+                clock.parkUntil(firstFence, deadline);
+            }
+            return true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Thrown inside the wait loop only, to unwind an interrupted wait; never escapes this class. */
+    private static final class WaitInterrupted extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        WaitInterrupted() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * Waits for any of {@code fences}, as {@code dma_fence_wait_any_timeout}.
+     *
+     * <p>Context: process context, sleeps. Locking: must not hold any of the fences' locks.
+     *
+     * @param index if not null, receives in {@code index[0]} the lowest index of a signalled fence
+     * @return as {@link #waitTimeout}: time left if one signalled, 0 on timeout, {@code -EINTR} if interrupted,
+     *     {@code -EINVAL} for no fences or a negative timeout
+     */
+    public static long waitAnyTimeout(Fence[] fences, boolean interruptible, long timeoutNanos, int[] index) {
+        if (fences == null || fences.length == 0 || timeoutNanos < 0) {
+            return Errno.EINVAL.negative();
+        }
+        for (int i = 0; i < fences.length; i++) {
+            fences[i].enableSwSignaling();
+            if (fences[i].isSignaled()) {
+                if (index != null) {
+                    index[0] = i;
+                }
+                return timeoutNanos == 0 ? 1 : timeoutNanos;
+            }
+        }
+        if (timeoutNanos == 0) {
+            return 0;
+        }
+        Clock clock = fences[0].clock;
+        long deadline = Clock.deadlineAfter(clock.nanoTime(), timeoutNanos);
+        Thread self = Thread.currentThread();
+        Waiter shared = new Waiter(self);
+        Waiter[] nodes = new Waiter[fences.length];
+        try {
+            for (int i = 0; i < fences.length; i++) {
+                nodes[i] = new Waiter(self, shared);
+                if (fences[i].addCallback(nodes[i]) != 0) {
+                    shared.woken = true;
+                    break;
+                }
+            }
+            long r;
+            try {
+                r = parkWaiters(interruptible, deadline, shared, fences[0]) ? 1 : 0;
+            } catch (WaitInterrupted e) {
+                return Errno.EINTR.negative();
+            }
+            if (r == 0) {
+                return 0;
+            }
+            for (int i = 0; i < fences.length; i++) {
+                if (fences[i].isSignaled()) {
+                    if (index != null) {
+                        index[0] = i;
+                    }
+                    break;
+                }
+            }
+            return deadline == Clock.FOREVER ? timeoutNanos : Math.max(1, deadline - clock.nanoTime());
+        } finally {
+            for (int i = 0; i < fences.length; i++) {
+                if (nodes[i] != null) {
+                    fences[i].removeCallback(nodes[i]);
+                }
+            }
+        }
+    }
+
+    /** A parked thread's callback node: marks itself (and its group) woken and unparks the thread. */
+    private static final class Waiter extends FenceCallback {
+        private final Thread thread;
+        private final Waiter group;
+        volatile boolean woken;
+
+        Waiter(Thread thread) {
+            this.thread = thread;
+            this.group = this;
+        }
+
+        Waiter(Thread thread, Waiter group) {
+            this.thread = thread;
+            this.group = group;
+        }
+
+        @Override
+        protected void onSignal(Fence fence) {
+            group.woken = true;
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /**
+     * Returns whether {@code f1} is later on their common timeline than {@code f2}, as {@code
+     * dma_fence_is_later}: 64-bit comparison for 64-bit fences, otherwise the low 32 bits with wrap-around.
+     * Fences of different contexts are unordered: false.
+     */
+    public static boolean isLater(Fence f1, Fence f2) {
+        if (f1.context != f2.context) {
+            return false;
+        }
+        return isLater(f1.seqno, f2.seqno, f1.isSeqno64());
+    }
+
+    /** Returns whether seqno {@code s1} is later than {@code s2} under the given ordering rule. */
+    public static boolean isLater(long s1, long s2, boolean seqno64) {
+        if (seqno64) {
+            return Long.compareUnsigned(s1, s2) > 0;
+        }
+        return (int) (s1 - s2) > 0;
+    }
+
+    /** Returns whether {@code f1} is the same fence as, or later than, {@code f2}. */
+    public static boolean isLaterOrSame(Fence f1, Fence f2) {
+        return f1 == f2 || isLater(f1, f2);
+    }
+
+    /**
+     * Describes the fence for debugfs, as {@code dma_fence_describe}: {@code "ctx:seqno timeline driver
+     * unsignalled\n"}, or {@code "ctx:seqno   signalled\n"} once signalled (names are gone by then).
+     */
+    public final String describe() {
+        boolean sig = isSignaled();
+        String timeline = sig ? "" : ops.timelineName(this);
+        String driver = sig ? "" : ops.driverName(this);
+        return context + ":" + seqno + " " + timeline + " " + driver + " " + (sig ? "" : "un") + "signalled\n";
+    }
+
+    @Override
+    public String toString() {
+        return ops.driverName(this) + ":" + ops.timelineName(this) + ":" + context + ":" + seqno + "["
+                + (isSignaledFlag() ? "signalled " + error() : "pending") + "]";
+    }
+
+    private static final Fence STUB = privateStub(System.nanoTime());
+
+    /** Returns the global stub fence: context 0, seqno 0, names "stub", signalled since start-up. */
+    public static Fence stub() {
+        return STUB;
+    }
+
+    /**
+     * Creates a signalled stub fence stamped {@code timestampNanos}, as {@code dma_fence_allocate_private_stub}:
+     * context 0, seqno 0, driver and timeline "stub".
+     */
+    public static Fence privateStub(long timestampNanos) {
+        Fence f = new Fence(new NamedOps("stub", "stub"), null, 0, 0);
+        f.signalTimestamp(timestampNanos);
+        return f;
+    }
+
+    /** Names only; the ops of {@link #create} and of stub fences. */
+    private record NamedOps(String driver, String timeline) implements FenceOps {
+        @Override
+        public String driverName(Fence fence) {
+            return driver;
+        }
+
+        @Override
+        public String timelineName(Fence fence) {
+            return timeline;
+        }
+    }
+}

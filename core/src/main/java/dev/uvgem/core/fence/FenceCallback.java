@@ -1,0 +1,42 @@
+package dev.uvgem.core.fence;
+
+import java.util.function.Consumer;
+
+/**
+ * A callback node for {@link Fence#addCallback}, the Java form of {@code struct dma_fence_cb}: the caller owns
+ * the node (often embedding it in its own object), so registering and signalling allocate nothing. A node is
+ * pending on at most one fence at a time and may be reused once it has run or been removed.
+ *
+ * <p>Thread-safety: the links are guarded by the lock of the fence the node is pending on.
+ */
+public abstract class FenceCallback {
+    FenceCallback prev;
+    FenceCallback next;
+    Fence pendingOn;
+
+    /** Creates an idle node. */
+    protected FenceCallback() {}
+
+    /**
+     * Runs once when the fence signals.
+     *
+     * <p>Context: the signalling thread (a driver, a timer, another callback). Must not block or wait on fences.
+     * Locking: the fence lock is not held, so it may signal other fences.
+     */
+    protected abstract void onSignal(Fence fence);
+
+    /** Returns true while this node is registered on a fence and has not run. Locking: racy without the lock. */
+    public final boolean isPending() {
+        return pendingOn != null;
+    }
+
+    /** Wraps a lambda in a fresh node (this allocates; hot paths embed their own node instead). */
+    public static FenceCallback of(Consumer<Fence> action) {
+        return new FenceCallback() {
+            @Override
+            protected void onSignal(Fence fence) {
+                action.accept(fence);
+            }
+        };
+    }
+}

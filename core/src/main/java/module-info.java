@@ -1,0 +1,17 @@
+/**
+ * The dma-buf fence machinery of uvgem, the in-JVM equivalent of the kernel's {@code drivers/dma-buf}: clocks
+ * and timers, fences and their containers, reservation objects, dma-bufs, sync files, sw_sync timelines and the
+ * file abstractions they are reached through.
+ */
+module dev.uvgem.core {
+    requires transitive dev.uvgem.uapi;
+
+    exports dev.uvgem.core.time;
+    exports dev.uvgem.core.fence;
+    // exports dev.uvgem.core.fence.container; (uncommented by the change that adds the package)
+    // exports dev.uvgem.core.resv; (uncommented by the change that adds the package)
+    // exports dev.uvgem.core.dmabuf; (uncommented by the change that adds the package)
+    // exports dev.uvgem.core.syncfile; (uncommented by the change that adds the package)
+    // exports dev.uvgem.core.swsync; (uncommented by the change that adds the package)
+    exports dev.uvgem.core.vfs;
+}

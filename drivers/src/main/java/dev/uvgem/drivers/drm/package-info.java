@@ -1,0 +1,4 @@
+/**
+ * The DRM core as vGEM uses it: devices and their primary and render nodes, per-file GEM handle tables, dumb buffers, PRIME export and import, and the ioctl dispatch with the kernel's permission rules.
+ */
+package dev.uvgem.drivers.drm;

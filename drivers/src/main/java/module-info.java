@@ -1,0 +1,7 @@
+/** The DRM core and the vGEM driver, on top of the dma-buf fence machinery. */
+module dev.uvgem.drivers {
+    requires transitive dev.uvgem.core;
+
+// exports dev.uvgem.drivers.drm; (uncommented by the change that adds the package)
+// exports dev.uvgem.drivers.vgem; (uncommented by the change that adds the package)
+}
