@@ -90,7 +90,12 @@ public class Fence {
 
     /** Creates a plain software fence whose driver and timeline names are given. */
     public static Fence create(Clock clock, String driver, String timeline, long context, long seqno) {
-        return new Fence(new NamedOps(driver, timeline), clock, context, seqno);
+        return new Fence(FenceOps.named(driver, timeline), clock, context, seqno);
+    }
+
+    /** Creates a plain software fence with the given ops (share one ops object among many fences). */
+    public static Fence create(Clock clock, FenceOps ops, long context, long seqno) {
+        return new Fence(ops, clock, context, seqno);
     }
 
     /** Returns the timeline this fence belongs to. */
@@ -656,6 +661,7 @@ public class Fence {
                 + (isSignaledFlag() ? "signalled " + error() : "pending") + "]";
     }
 
+    private static final FenceOps STUB_OPS = FenceOps.named("stub", "stub");
     private static final Fence STUB = privateStub(System.nanoTime());
 
     /** Returns the global stub fence: context 0, seqno 0, names "stub", signalled since start-up. */
@@ -668,21 +674,8 @@ public class Fence {
      * context 0, seqno 0, driver and timeline "stub".
      */
     public static Fence privateStub(long timestampNanos) {
-        Fence f = new Fence(new NamedOps("stub", "stub"), null, 0, 0);
+        Fence f = new Fence(STUB_OPS, null, 0, 0);
         f.signalTimestamp(timestampNanos);
         return f;
-    }
-
-    /** Names only; the ops of {@link #create} and of stub fences. */
-    private record NamedOps(String driver, String timeline) implements FenceOps {
-        @Override
-        public String driverName(Fence fence) {
-            return driver;
-        }
-
-        @Override
-        public String timelineName(Fence fence) {
-            return timeline;
-        }
     }
 }

@@ -51,4 +51,9 @@ public interface FenceOps {
      * <p>Context: any thread, must not block.
      */
     default void setDeadline(Fence fence, long deadlineNanos) {}
+
+    /** Returns ops that only name the driver and timeline: software fences with no hooks. */
+    static FenceOps named(String driver, String timeline) {
+        return new NamedFenceOps(driver, timeline);
+    }
 }

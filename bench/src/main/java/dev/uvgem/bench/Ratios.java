@@ -1,0 +1,115 @@
+package dev.uvgem.bench;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs uvgem's benchmarks with their baselines in one JMH run and prints each uvgem figure as a ratio of the
+ * baseline measured in that same run, against the target the issue sets.
+ *
+ * <p>Usage: {@code ./uvgem bench [JMH options]}, e.g. {@code ./uvgem bench -f 1 -wi 3 -i 5}. Defaults: 1 fork, 3
+ * warm-up and 5 measurement iterations of 1 s.
+ */
+public final class Ratios {
+    /** A comparison: uvgem's benchmark against its baseline; higher-is-better for throughput modes. */
+    record Comparison(String what, String uvgem, String baseline, boolean throughput, double target) {
+        String targetText() {
+            return (throughput ? ">= " : "<= ") + target + "x";
+        }
+    }
+
+    static final List<Comparison> COMPARISONS = List.of(
+            new Comparison(
+                    "fence create+callback+signal vs CompletableFuture thenRun+complete (ops/s ratio)",
+                    "FenceCallbackBenchmark.fenceCreateCallbackSignal",
+                    "FenceCallbackBenchmark.completableFutureThenRunComplete",
+                    true,
+                    1.5),
+            new Comparison(
+                    "  the same on a virtual clock (no CLOCK_MONOTONIC read per signal)",
+                    "FenceCallbackBenchmark.fenceCreateCallbackSignalVirtualClock",
+                    "FenceCallbackBenchmark.completableFutureThenRunComplete",
+                    true,
+                    1.5),
+            new Comparison(
+                    "cross-thread fence wake vs park/unpark hand-off (latency ratio)",
+                    "WakeLatencyBenchmark.fenceRoundTrip",
+                    "WakeLatencyBenchmark.parkUnparkRoundTrip",
+                    false,
+                    1.3));
+
+    private Ratios() {}
+
+    /** Runs the benchmarks and prints the ratios. */
+    public static void main(String[] args) throws RunnerException, CommandLineOptionException {
+        CommandLineOptions cli = new CommandLineOptions(args);
+        OptionsBuilder b = new OptionsBuilder();
+        b.parent(cli);
+        if (cli.getIncludes().isEmpty()) {
+            b.include("dev\\.uvgem\\.bench\\..*");
+        }
+        if (!cli.getForkCount().hasValue()) {
+            b.forks(1);
+        }
+        if (!cli.getWarmupIterations().hasValue()) {
+            b.warmupIterations(3);
+        }
+        if (!cli.getMeasurementIterations().hasValue()) {
+            b.measurementIterations(5);
+        }
+        if (!cli.getWarmupTime().hasValue()) {
+            b.warmupTime(TimeValue.seconds(1));
+        }
+        if (!cli.getMeasurementTime().hasValue()) {
+            b.measurementTime(TimeValue.seconds(1));
+        }
+        Collection<RunResult> results = new Runner(b.build()).run();
+        print(results);
+    }
+
+    static void print(Collection<RunResult> results) {
+        Map<String, double[]> scores = new HashMap<>();
+        for (RunResult r : results) {
+            String name = r.getParams().getBenchmark();
+            String shortName = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
+            scores.put(shortName, new double[] {
+                r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()
+            });
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(
+                Locale.ROOT, "%-88s %10s %10s %8s %8s", "comparison", "uvgem", "baseline", "ratio", "target"));
+        for (Comparison c : COMPARISONS) {
+            double[] u = scores.get(c.uvgem());
+            double[] base = scores.get(c.baseline());
+            if (u == null || base == null) {
+                continue;
+            }
+            double ratio = u[0] / base[0];
+            boolean met = c.throughput() ? ratio >= c.target() : ratio <= c.target();
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "%-88s %10.3f %10.3f %7.2fx %8s %s",
+                    c.what(),
+                    u[0],
+                    base[0],
+                    ratio,
+                    c.targetText(),
+                    met ? "met" : "NOT MET"));
+        }
+        System.out.println();
+        System.out.println("uvgem ratios (same run):");
+        lines.forEach(System.out::println);
+    }
+}
