@@ -2,6 +2,7 @@ package dev.uvgem.core.syncfile;
 
 import dev.uvgem.core.fence.Fence;
 import dev.uvgem.core.fence.FenceCallback;
+import dev.uvgem.core.fence.container.FenceUnwrap;
 import dev.uvgem.core.vfs.FileOps;
 import dev.uvgem.core.vfs.OpenFile;
 import dev.uvgem.core.vfs.PollTable;
@@ -127,7 +128,7 @@ public final class SyncFile {
      * <p>Context: any thread, never blocks.
      */
     public static SyncFile merge(String name, SyncFile a, SyncFile b) {
-        return alloc(Unwrap.merge(a.fence, b.fence), name);
+        return alloc(FenceUnwrap.merge(a.fence, b.fence), name);
     }
 
     /** Returns the file of this sync_file. */
@@ -227,7 +228,7 @@ public final class SyncFile {
         if (in.flags() != 0 || in.pad() != 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        List<Fence> leaves = Unwrap.leaves(fence);
+        List<Fence> leaves = FenceUnwrap.leaves(fence);
         int n = leaves.size();
         int status;
         if (in.numFences() == 0) {
