@@ -7,15 +7,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.uvgem.core.fence.Fence;
 import dev.uvgem.core.fence.FenceContext;
 import dev.uvgem.core.fence.FenceOps;
+import dev.uvgem.core.fence.container.FenceUnwrap;
 import dev.uvgem.core.time.VirtualClock;
 import dev.uvgem.core.vfs.FileOps;
 import dev.uvgem.core.vfs.OpenFile;
 import dev.uvgem.core.vfs.PollTable;
 import dev.uvgem.core.vfs.WaitQueue;
+import dev.uvgem.uapi.CString;
 import dev.uvgem.uapi.Errno;
 import dev.uvgem.uapi.SyncFenceInfo;
 import dev.uvgem.uapi.SyncFileInfo;
 import dev.uvgem.uapi.SyncIoctl;
+import dev.uvgem.uapi.SyncMergeData;
 import dev.uvgem.uapi.SyncSetDeadline;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -247,6 +250,236 @@ class SyncFileTest {
         assertThat(out.getFirst().status()).isEqualTo(1);
         assertThat(out.getFirst().timestampNs()).isEqualTo(clock.nanoTime());
         assertThat(i.status()).isEqualTo(1);
+    }
+
+    // ---- MERGE
+
+    private int merge(int fd, int fd2, String name) {
+        ByteBuffer a = arg(SyncMergeData.SIZE);
+        new SyncMergeData(name, fd2, -1, 0, 0).write(a);
+        assertThat(task.ioctl(fd, SyncIoctl.MERGE, a)).isZero();
+        return SyncMergeData.read(a).fence();
+    }
+
+    private int merge(int fd, int fd2) {
+        return merge(fd, fd2, "");
+    }
+
+    @Test
+    void mergeInstallsACloseOnExecSyncFileNamedByTheCaller() {
+        int a = install(fence());
+        int b = install(fence());
+        int m = merge(a, b, "together");
+        assertThat(task.fdFlags(m)).isEqualTo(OpenFile.O_CLOEXEC);
+        SyncFile sf = SyncFile.fromFd(task, m);
+        assertThat(sf.userName()).isEqualTo("together");
+        assertThat(sf.name()).isEqualTo("together");
+        assertThat(count(m).name()).isEqualTo("together");
+    }
+
+    @Test
+    void mergeForcesTheNameToEndAtByte31() {
+        int a = install(fence());
+        ByteBuffer arg = arg(SyncMergeData.SIZE);
+        new SyncMergeData("", a, -1, 0, 0).write(arg);
+        for (int i = 0; i < 32; i++) {
+            arg.put(i, (byte) 'n');
+        }
+        task.ioctl(a, SyncIoctl.MERGE, arg);
+        assertThat(arg.get(31)).isZero();
+        int m = SyncMergeData.read(arg).fence();
+        assertThat(SyncFile.fromFd(task, m).name()).isEqualTo("n".repeat(31));
+    }
+
+    @Test
+    void mergeWithAnEmptyNameIsNamedAfterItsFence() {
+        Fence f1 = fence("d", "t", 1);
+        Fence f2 = fence("d", "t", 1);
+        int m = merge(install(f1), install(f2));
+        Fence merged = SyncFile.getFence(task, m);
+        assertThat(count(m).name())
+                .isEqualTo(CString.truncate("dma_fence_array-unbound" + merged.context() + "-1", 31));
+    }
+
+    @Test
+    void mergeRejectsFlagsAndPad() {
+        int a = install(fence());
+        ByteBuffer flags = arg(SyncMergeData.SIZE);
+        new SyncMergeData("", a, -1, 1, 0).write(flags);
+        assertErrno(Errno.EINVAL, () -> task.ioctl(a, SyncIoctl.MERGE, flags));
+        ByteBuffer pad = arg(SyncMergeData.SIZE);
+        new SyncMergeData("", a, -1, 0, 1).write(pad);
+        assertErrno(Errno.EINVAL, () -> task.ioctl(a, SyncIoctl.MERGE, pad));
+        // flags are checked before fd2
+        ByteBuffer both = arg(SyncMergeData.SIZE);
+        new SyncMergeData("", -1, -1, 1, 0).write(both);
+        assertErrno(Errno.EINVAL, () -> task.ioctl(a, SyncIoctl.MERGE, both));
+        assertThat(task.openFds()).isEqualTo(1);
+    }
+
+    @Test
+    void mergeWithSomethingOtherThanASyncFileIsEnoent() {
+        int a = install(fence());
+        int other = task.install(new OpenFile(new FileOps() {}, new Object(), OpenFile.O_RDWR), 0);
+        int closed = install(fence());
+        task.close(closed);
+        for (int fd2 : new int[] {-1, other, closed, 1000}) {
+            ByteBuffer arg = arg(SyncMergeData.SIZE);
+            new SyncMergeData("", fd2, -1, 0, 0).write(arg);
+            assertErrno(Errno.ENOENT, () -> task.ioctl(a, SyncIoctl.MERGE, arg));
+        }
+        assertThat(task.openFds()).isEqualTo(2);
+    }
+
+    @Test
+    void mergeWithAFullFdTableIsEmfile() {
+        TestTask small = new TestTask("small", 1, 4096);
+        int a = small.install(SyncFile.open(fence()), 0);
+        ByteBuffer arg = arg(SyncMergeData.SIZE);
+        new SyncMergeData("", a, -1, 0, 0).write(arg);
+        assertErrno(Errno.EMFILE, () -> small.ioctl(a, SyncIoctl.MERGE, arg));
+    }
+
+    @Test
+    void mergeWithItselfHoldsOneEntry() {
+        Fence f = fence();
+        int a = install(f);
+        int m = merge(a, a);
+        assertThat(SyncFile.getFence(task, m)).isSameAs(f);
+        assertThat(count(m).numFences()).isEqualTo(1);
+    }
+
+    @Test
+    void mergeOfOneTimelineKeepsTheLatestPoint() {
+        long ctx = FenceContext.allocate();
+        Fence p1 = Fence.create(clock, "d", "t", ctx, 1);
+        Fence p2 = Fence.create(clock, "d", "t", ctx, 2);
+        Fence p3 = Fence.create(clock, "d", "t", ctx, 3);
+        int m = merge(install(p1), install(p2));
+        m = merge(install(p3), m);
+        assertThat(SyncFile.getFence(task, m)).isSameAs(p3);
+        p1.signal();
+        p2.signal();
+        assertThat(entries(m)).extracting(SyncFenceInfo::status).containsExactly(0);
+        p3.signal();
+        assertThat(entries(m)).extracting(SyncFenceInfo::status).containsExactly(1);
+    }
+
+    @Test
+    void mergeAcrossTimelinesIsSortedByContext() {
+        Fence a = fence("d", "a", 5);
+        Fence b = fence("d", "b", 5);
+        Fence c = fence("d", "c", 5);
+        int m = merge(install(c), install(b));
+        m = merge(install(a), m);
+        assertThat(entries(m)).extracting(SyncFenceInfo::objName).containsExactly("a", "b", "c");
+        assertThat(FenceUnwrap.leaves(SyncFile.getFence(task, m))).containsExactly(a, b, c);
+        b.signal();
+        assertThat(entries(m)).extracting(SyncFenceInfo::status).containsExactly(0, 1, 0);
+        a.signal();
+        c.signal();
+        assertThat(entries(m)).extracting(SyncFenceInfo::status).containsExactly(1, 1, 1);
+    }
+
+    @Test
+    void mergeOfSignalledFencesIsASignalledStub() {
+        Fence a = fence();
+        Fence b = fence();
+        clock.advanceNanos(10);
+        a.signal();
+        clock.advanceNanos(10);
+        long latest = clock.nanoTime();
+        b.signal();
+        clock.advanceNanos(10);
+        int m = merge(install(a), install(b));
+        Fence merged = SyncFile.getFence(task, m);
+        assertThat(merged.context()).isZero();
+        assertThat(merged.isSignaled()).isTrue();
+        assertThat(merged.timestamp()).isEqualTo(latest);
+        assertThat(count(m).status()).isEqualTo(1);
+        assertThat(count(m).name()).isEqualTo("detached-driver-signaled-timeli");
+        assertThat(entries(m)).containsExactly(new SyncFenceInfo("signaled-timeline", "detached-driver", 1, 0, latest));
+    }
+
+    @Test
+    void mergeDropsSignalledMembers() {
+        Fence done = fence();
+        Fence pending = fence();
+        done.signal();
+        int m = merge(install(done), install(pending));
+        assertThat(SyncFile.getFence(task, m)).isSameAs(pending);
+    }
+
+    @Test
+    void fileInfoWithTooSmallAnArrayIsEinval() {
+        int m = merge(install(fence()), install(fence()));
+        assertThat(count(m).numFences()).isEqualTo(2);
+        long ptr = task.alloc(SyncFenceInfo.SIZE);
+        ByteBuffer a = arg(SyncFileInfo.SIZE);
+        new SyncFileInfo("", 0, 0, 1, 0, ptr).write(a);
+        assertErrno(Errno.EINVAL, () -> task.ioctl(m, SyncIoctl.FILE_INFO, a));
+    }
+
+    @Test
+    void aggregateStatusIsFrozenByTheFirstMemberNotSignalledOk() {
+        Fence a = fence();
+        Fence b = fence();
+        int m = merge(install(a), install(b));
+        b.signalWithError(-5);
+        List<SyncFenceInfo> out = new ArrayList<>();
+        // [active, error]: the active member comes first and freezes 0
+        assertThat(info(m, 2, out).status()).isZero();
+        assertThat(out).extracting(SyncFenceInfo::status).containsExactly(0, -5);
+
+        Fence c = fence();
+        Fence d = fence();
+        int m2 = merge(install(c), install(d));
+        c.signalWithError(-62);
+        out.clear();
+        // [error, active]: the error comes first and stays
+        assertThat(info(m2, 2, out).status()).isEqualTo(-62);
+        d.signal();
+        out.clear();
+        assertThat(info(m2, 2, out).status()).isEqualTo(-62);
+    }
+
+    @Test
+    void aggregateStatusOfAllSignalledIsOne() {
+        Fence a = fence();
+        Fence b = fence();
+        int m = merge(install(a), install(b));
+        a.signal();
+        b.signal();
+        assertThat(info(m, 2, new ArrayList<>()).status()).isEqualTo(1);
+    }
+
+    @Test
+    void countCallReportsTheContainersOwnStatus() {
+        Fence a = fence();
+        Fence b = fence();
+        int m = merge(install(a), install(b));
+        a.signal();
+        SyncFileInfo c = count(m);
+        assertThat(c.numFences()).isEqualTo(2);
+        assertThat(c.status()).isZero();
+        b.signal();
+        assertThat(count(m).status()).isEqualTo(1);
+    }
+
+    @Test
+    void pollOfAMergedFileWaitsForAllMembers() {
+        Fence a = fence();
+        Fence b = fence();
+        int m = merge(install(a), install(b));
+        OpenFile file = task.file(m);
+        AtomicInteger wakes = new AtomicInteger();
+        assertThat(SyncFile.fromFile(file).poll(q -> q.add(wakes::incrementAndGet)))
+                .isZero();
+        a.signal();
+        assertThat(file.ops().poll(file, null)).isZero();
+        b.signal();
+        assertThat(wakes).hasValue(1);
+        assertThat(file.ops().poll(file, null)).isEqualTo(PollTable.POLLIN);
     }
 
     // ---- SET_DEADLINE
