@@ -80,7 +80,7 @@ public final class SyncFile {
      * Creates a sync_file holding {@code fence}, as {@code sync_file_create}. Its {@link #file()} carries one
      * reference, which the caller owns (install it in an fd table or {@link OpenFile#put()} it).
      *
-     * <p>Context: any thread, never blocks.
+     * <p>Context: any thread, never blocks. Locking: none.
      */
     public static SyncFile create(Fence fence) {
         return alloc(fence, "");
@@ -102,6 +102,8 @@ public final class SyncFile {
     /**
      * Returns the sync_file behind {@code task}'s {@code fd}, or null if the fd is not open or not a sync_file
      * (as {@code sync_file_fdget}; the file is valid for the duration of the caller's call).
+     *
+     * <p>Context: the task's ioctl. Locking: whatever the task's fd lookup takes.
      */
     public static SyncFile fromFd(Task task, int fd) {
         OpenFile f;
@@ -125,7 +127,7 @@ public final class SyncFile {
      * context keeping the later, sorted by context; a signalled stub if none is pending. Its file carries one
      * reference, the caller's.
      *
-     * <p>Context: any thread, never blocks.
+     * <p>Context: any thread, never blocks. Locking: none held; takes each leaf's lock briefly.
      */
     public static SyncFile merge(String name, SyncFile a, SyncFile b) {
         return alloc(FenceUnwrap.merge(a.fence, b.fence), name);
@@ -150,7 +152,7 @@ public final class SyncFile {
      * Returns the sync_file's name, as {@code sync_file_get_name}: the user name if not empty, else {@code
      * "<driver>-<timeline><context>-<seqno>"} of the fence (unsigned context, signed seqno), cut to 31 bytes.
      *
-     * <p>Context: any thread, never blocks.
+     * <p>Context: any thread, never blocks. Locking: none.
      */
     public String name() {
         if (!userName.isEmpty()) {
@@ -167,7 +169,8 @@ public final class SyncFile {
      * poll (waking the queue at once if the fence already signalled), and returns {@link PollTable#POLLIN} iff
      * the fence has signalled.
      *
-     * <p>Context: any thread, never blocks (may signal a fence whose driver reports it complete).
+     * <p>Context: any thread, never blocks (may signal a fence whose driver reports it complete, running its
+     * callbacks). Locking: takes the fence lock briefly; must not hold locks the fence's callbacks take.
      */
     public int poll(PollTable table) {
         if (table != null) {
