@@ -8,16 +8,13 @@ module dev.uvgem.core {
 
     exports dev.uvgem.core.time;
     exports dev.uvgem.core.fence;
-
-    // exports dev.uvgem.core.fence.container; (uncommented by the change that adds the package)
+    exports dev.uvgem.core.fence.container;
 
     // exports dev.uvgem.core.resv; (uncommented by the change that adds the package)
 
     // exports dev.uvgem.core.dmabuf; (uncommented by the change that adds the package)
 
-    // exports dev.uvgem.core.syncfile; (uncommented by the change that adds the package)
-
-    // exports dev.uvgem.core.swsync; (uncommented by the change that adds the package)
-
+    exports dev.uvgem.core.syncfile;
+    exports dev.uvgem.core.swsync;
     exports dev.uvgem.core.vfs;
 }
