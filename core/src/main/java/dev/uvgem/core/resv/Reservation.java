@@ -1,6 +1,9 @@
 package dev.uvgem.core.resv;
 
 import dev.uvgem.core.fence.Fence;
+import dev.uvgem.core.fence.FenceContext;
+import dev.uvgem.core.fence.container.FenceArray;
+import dev.uvgem.core.fence.container.FenceUnwrap;
 import dev.uvgem.uapi.Errno;
 import dev.uvgem.uapi.ErrnoException;
 import java.util.ArrayList;
@@ -276,7 +279,7 @@ public final class Reservation {
         Objects.requireNonNull(fence, "fence");
         Objects.requireNonNull(usage, "usage");
         assertHeld();
-        if (isContainer(fence)) {
+        if (FenceUnwrap.isContainer(fence)) {
             throw new IllegalArgumentException("containers are not added to a reservation: " + fence);
         }
         FenceList cur = published;
@@ -308,15 +311,6 @@ public final class Reservation {
         fences[slot] = fence;
         usages[slot] = usage;
         published = new FenceList(fences, usages, cur.seq + 1);
-    }
-
-    /**
-     * Returns whether {@code fence} is a fence container (array or chain). Detected by driver name so that this
-     * package does not depend on the container package.
-     */
-    private static boolean isContainer(Fence fence) {
-        String driver = fence.ops().driverName(fence);
-        return "dma_fence_array".equals(driver) || "dma_fence_chain".equals(driver);
     }
 
     /**
@@ -425,6 +419,23 @@ public final class Reservation {
             out.add(f);
         }
         return out.toArray(new Fence[0]);
+    }
+
+    /**
+     * Returns one fence standing for every unsignalled fence whose usage {@code usage} covers, as {@code
+     * dma_resv_get_singleton}: null if there is none, the fence itself if there is one, else a new {@link
+     * FenceArray} of them on a fresh context with seqno 1 that signals when all have. The result must not be
+     * added back to a reservation (an array is a container).
+     *
+     * <p>Context: any thread, never blocks. Locking: none.
+     */
+    public Fence getSingleton(ResvUsage usage) {
+        Fence[] fences = getFences(usage);
+        return switch (fences.length) {
+            case 0 -> null;
+            case 1 -> fences[0];
+            default -> FenceArray.create(fences, FenceContext.allocate(), 1, false);
+        };
     }
 
     /**

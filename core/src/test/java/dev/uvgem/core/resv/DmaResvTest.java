@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.uvgem.core.fence.Fence;
 import dev.uvgem.core.fence.FenceContext;
 import dev.uvgem.core.fence.FenceOps;
+import dev.uvgem.core.fence.container.FenceArray;
+import dev.uvgem.core.fence.container.FenceChain;
 import dev.uvgem.core.time.VirtualClock;
 import dev.uvgem.uapi.Errno;
 import dev.uvgem.uapi.ErrnoException;
@@ -262,14 +264,59 @@ class DmaResvTest {
     @Test
     void containersAreRejected() {
         Reservation resv = new Reservation();
+        Fence a = alloc();
+        Fence b = alloc();
         assertThat(resv.lock(null)).isZero();
         resv.reserveFences(2);
-        for (String driver : List.of("dma_fence_array", "dma_fence_chain")) {
-            Fence container = Fence.create(clock, driver, "unbound", FenceContext.allocate(), 1);
-            assertThatThrownBy(() -> resv.addFence(container, ResvUsage.READ))
-                    .isInstanceOf(IllegalArgumentException.class);
-        }
+        Fence array = FenceArray.create(new Fence[] {a, b}, FenceContext.allocate(), 1, false);
+        Fence chain = FenceChain.create(null, a, 1);
+        assertThatThrownBy(() -> resv.addFence(array, ResvUsage.READ)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> resv.addFence(chain, ResvUsage.WRITE)).isInstanceOf(IllegalArgumentException.class);
         assertThat(resv.numFences()).isZero();
+        resv.unlock();
+    }
+
+    @Test
+    void getSingletonIsNullTheFenceOrAnArrayOfAll() {
+        Reservation resv = new Reservation();
+        assertThat(resv.getSingleton(ResvUsage.BOOKKEEP)).isNull();
+        Fence w = alloc();
+        Fence r = alloc();
+        Fence b = alloc();
+        assertThat(resv.lock(null)).isZero();
+        resv.reserveFences(3);
+        resv.addFence(w, ResvUsage.WRITE);
+        resv.addFence(r, ResvUsage.READ);
+        resv.addFence(b, ResvUsage.BOOKKEEP);
+        resv.unlock();
+
+        assertThat(resv.getSingleton(ResvUsage.KERNEL)).isNull();
+        assertThat(resv.getSingleton(ResvUsage.WRITE)).isSameAs(w);
+        Fence single = resv.getSingleton(ResvUsage.READ);
+        assertThat(single).isInstanceOf(FenceArray.class);
+        FenceArray array = (FenceArray) single;
+        assertThat(array.members()).containsExactly(w, r);
+        assertThat(array.seqno()).isEqualTo(1);
+        assertThat(array.signalOnAny()).isFalse();
+        assertThat(array.context()).isNotIn(w.context(), r.context(), b.context());
+        FenceArray again = (FenceArray) resv.getSingleton(ResvUsage.READ);
+        assertThat(again.context()).as("a fresh context each time").isNotEqualTo(array.context());
+        assertThat(again.members()).containsExactly(w, r);
+
+        w.signal();
+        assertThat(array.isSignaled()).as("signals when all have").isFalse();
+        assertThat(resv.getSingleton(ResvUsage.READ))
+                .as("signalled fences are left out")
+                .isSameAs(r);
+        r.signal();
+        assertThat(array.isSignaled()).isTrue();
+        assertThat(resv.getSingleton(ResvUsage.READ)).isNull();
+        assertThat(resv.getSingleton(ResvUsage.BOOKKEEP)).isSameAs(b);
+
+        // The array is a container: it cannot go back into a reservation.
+        assertThat(resv.lock(null)).isZero();
+        resv.reserveFences(1);
+        assertThatThrownBy(() -> resv.addFence(again, ResvUsage.READ)).isInstanceOf(IllegalArgumentException.class);
         resv.unlock();
     }
 
