@@ -62,7 +62,7 @@ public final class Reservation {
     private int maxFences;
     private int reservedLimit;
 
-    /** Creates an empty, unlocked reservation, as {@code dma_resv_init}. Context: any thread. */
+    /** Creates an empty, unlocked reservation, as {@code dma_resv_init}. Context: any thread. Locking: none. */
     public Reservation() {}
 
     FenceList published() {
@@ -73,7 +73,12 @@ public final class Reservation {
         return published.seq;
     }
 
-    /** Returns the mutex guarding this reservation. */
+    /**
+     * Returns the mutex guarding this reservation, for code that locks several buffers under one context. Unlock
+     * through {@link #unlock()}, which also ends the slot reservation.
+     *
+     * <p>Context: any thread. Locking: none.
+     */
     public WwMutex mutex() {
         return lock;
     }
@@ -148,17 +153,25 @@ public final class Reservation {
         lock.unlock();
     }
 
-    /** Returns whether the reservation is locked, as {@code dma_resv_is_locked}. Context: any thread (racy). */
+    /**
+     * Returns whether the reservation is locked, as {@code dma_resv_is_locked}.
+     *
+     * <p>Context: any thread (racy). Locking: none.
+     */
     public boolean isLocked() {
         return lock.isLocked();
     }
 
-    /** Returns the context holding the lock, or null, as {@code dma_resv_locking_ctx}. Context: any thread. */
+    /**
+     * Returns the context holding the lock, or null, as {@code dma_resv_locking_ctx}.
+     *
+     * <p>Context: any thread. Locking: none.
+     */
     public WwAcquireContext lockingCtx() {
         return lock.owner();
     }
 
-    /** Returns whether the calling thread holds the lock. Context: any thread. */
+    /** Returns whether the calling thread holds the lock. Context: any thread. Locking: none. */
     public boolean isHeldByCurrentThread() {
         return lock.isHeldByCurrentThread();
     }

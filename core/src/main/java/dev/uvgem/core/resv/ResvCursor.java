@@ -102,22 +102,34 @@ public final class ResvCursor {
         }
     }
 
-    /** Returns the fence of the current step, or null before the first step and at the end. */
+    /**
+     * Returns the fence of the current step, or null before the first step and at the end.
+     *
+     * <p>Context: the cursor's thread. Locking: none.
+     */
     public Fence fence() {
         return fence;
     }
 
-    /** Returns the usage the current fence was added with, as {@code dma_resv_iter_usage}; null if none. */
+    /**
+     * Returns the usage the current fence was added with, as {@code dma_resv_iter_usage}; null if none.
+     *
+     * <p>Context: the cursor's thread. Locking: none.
+     */
     public ResvUsage usage() {
         return fenceUsage;
     }
 
-    /** Returns the usage this walk was started with (the query). */
+    /** Returns the usage this walk was started with (the query). Context: any thread. Locking: none. */
     public ResvUsage queryUsage() {
         return usage;
     }
 
-    /** Returns whether the current step began a new walk, as {@code dma_resv_iter_is_restarted}. */
+    /**
+     * Returns whether the current step began a new walk, as {@code dma_resv_iter_is_restarted}.
+     *
+     * <p>Context: the cursor's thread. Locking: none.
+     */
     public boolean isRestarted() {
         return restarted;
     }
@@ -125,6 +137,8 @@ public final class ResvCursor {
     /**
      * Returns how many entries (signalled ones included) the walked snapshot holds: an upper bound on what this
      * walk can still yield, for sizing an accumulator on restart.
+     *
+     * <p>Context: the cursor's thread. Locking: none.
      */
     public int numFences() {
         return list == null ? 0 : list.fences.length;

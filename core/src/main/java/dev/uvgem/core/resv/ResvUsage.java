@@ -27,7 +27,7 @@ public enum ResvUsage {
      * Returns whether a query with this usage covers a fence added with {@code fenceUsage}: true when the fence's
      * usage is this one or a stronger one (a smaller ordinal).
      *
-     * <p>Context: any thread.
+     * <p>Context: any thread. Locking: none.
      */
     public boolean includes(ResvUsage fenceUsage) {
         return fenceUsage.ordinal() <= ordinal();
@@ -37,13 +37,17 @@ public enum ResvUsage {
      * Returns the usage a new operation must wait for, as {@code dma_resv_usage_rw}: a new write waits for all
      * readers and writers ({@link #READ}), a new read only for writers ({@link #WRITE}).
      *
-     * <p>Context: any thread.
+     * <p>Context: any thread. Locking: none.
      */
     public static ResvUsage rw(boolean write) {
         return write ? READ : WRITE;
     }
 
-    /** Returns the lower-case name the kernel's debug output uses ({@code "kernel"}, {@code "write"}, ...). */
+    /**
+     * Returns the lower-case name the kernel's debug output uses ({@code "kernel"}, {@code "write"}, ...).
+     *
+     * <p>Context: any thread. Locking: none.
+     */
     public String debugName() {
         return debugName;
     }

@@ -38,22 +38,26 @@ public final class WwAcquireContext implements AutoCloseable {
         this.task = Thread.currentThread();
     }
 
-    /** Returns the stamp: smaller means older. Context: any thread. */
+    /** Returns the stamp: smaller means older. Context: any thread. Locking: none. */
     public long stamp() {
         return stamp;
     }
 
-    /** Returns the thread that created (and uses) this context. Context: any thread. */
+    /** Returns the thread that created (and uses) this context. Context: any thread. Locking: none. */
     public Thread task() {
         return task;
     }
 
-    /** Returns how many mutexes this context holds. Context: any thread (racy unless it is the owner). */
+    /**
+     * Returns how many mutexes this context holds.
+     *
+     * <p>Context: any thread (racy unless it is the owner). Locking: none.
+     */
     public int acquired() {
         return acquired;
     }
 
-    /** Returns whether {@link #done()} was called. Context: the owning thread. */
+    /** Returns whether {@link #done()} was called. Context: the owning thread. Locking: none. */
     public boolean isDone() {
         return done;
     }

@@ -87,7 +87,11 @@ public final class WwMutex {
     // Guarded by this. Invariant: empty whenever ownerThread is null (unlock hands over to the first waiter).
     private final List<Waiter> waiters = new ArrayList<>();
 
-    /** Creates an unlocked mutex, as {@code ww_mutex_init} with the reservation (wait-die) class. */
+    /**
+     * Creates an unlocked mutex, as {@code ww_mutex_init} with the reservation (wait-die) class.
+     *
+     * <p>Context: any thread. Locking: none.
+     */
     public WwMutex() {}
 
     /**
@@ -213,20 +217,30 @@ public final class WwMutex {
         }
     }
 
-    /** Returns whether anyone holds the mutex, as {@code ww_mutex_is_locked}. Context: any thread (racy). */
+    /**
+     * Returns whether anyone holds the mutex, as {@code ww_mutex_is_locked}.
+     *
+     * <p>Context: any thread (racy). Locking: none.
+     */
     public boolean isLocked() {
         return ownerThread != null;
     }
 
     /**
      * Returns the context holding the mutex, as {@code dma_resv_locking_ctx}: null when unlocked or held without a
-     * context. Context: any thread (racy unless the caller holds the mutex).
+     * context.
+     *
+     * <p>Context: any thread (racy unless the caller holds the mutex). Locking: none.
      */
     public WwAcquireContext owner() {
         return ownerCtx;
     }
 
-    /** Returns whether the calling thread holds the mutex (lockdep's "held" check). Context: any thread. */
+    /**
+     * Returns whether the calling thread holds the mutex (lockdep's "held" check).
+     *
+     * <p>Context: any thread. Locking: none.
+     */
     public boolean isHeldByCurrentThread() {
         return ownerThread == Thread.currentThread();
     }
