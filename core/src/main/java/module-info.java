@@ -13,7 +13,7 @@ module dev.uvgem.core {
 
     // exports dev.uvgem.core.resv; (uncommented by the change that adds the package)
 
-    // exports dev.uvgem.core.dmabuf; (uncommented by the change that adds the package)
+    exports dev.uvgem.core.dmabuf;
 
     // exports dev.uvgem.core.syncfile; (uncommented by the change that adds the package)
 
