@@ -10,7 +10,6 @@ module dev.uvgem.core {
     exports dev.uvgem.core.fence;
     exports dev.uvgem.core.fence.container;
     exports dev.uvgem.core.resv;
-
     exports dev.uvgem.core.dmabuf;
 
     // exports dev.uvgem.core.syncfile; (uncommented by the change that adds the package)

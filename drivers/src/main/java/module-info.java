@@ -3,6 +3,5 @@ module dev.uvgem.drivers {
     requires transitive dev.uvgem.core;
 
     exports dev.uvgem.drivers.drm;
-
     exports dev.uvgem.drivers.vgem;
 }

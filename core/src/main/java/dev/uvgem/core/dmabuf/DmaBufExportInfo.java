@@ -15,13 +15,7 @@ import java.util.Objects;
  * @param memory the buffer's bytes; the dma-buf takes its own reference
  */
 public record DmaBufExportInfo(
-        String exporterName,
-        DmaBufOps ops,
-        Object priv,
-        long size,
-        int flags,
-        Reservation resv,
-        BufferMemory memory) {
+        String exporterName, DmaBufOps ops, Object priv, long size, int flags, Reservation resv, BufferMemory memory) {
     /** Checks the mandatory components, as dma_buf_export's WARNs. */
     public DmaBufExportInfo {
         Objects.requireNonNull(exporterName, "exporterName");

@@ -59,7 +59,13 @@ public final class DmaBufRegistry {
         StringBuilder sb = new StringBuilder();
         sb.append("\nDma-buf Objects:\n");
         sb.append(String.format(
-                Locale.ROOT, "%-8s\t%-8s\t%-8s\t%-8s\texp_name\t%-8s\tname\n", "size", "flags", "mode", "count", "ino"));
+                Locale.ROOT,
+                "%-8s\t%-8s\t%-8s\t%-8s\texp_name\t%-8s\tname\n",
+                "size",
+                "flags",
+                "mode",
+                "count",
+                "ino"));
         int count = 0;
         long total = 0;
         for (int i = buffers.size() - 1; i >= 0; i--) {

@@ -70,7 +70,8 @@ public final class DrmDevice {
         this.allocator = Objects.requireNonNull(allocator, "allocator");
         this.dmaBufs = Objects.requireNonNull(dmaBufs, "dmaBufs");
         this.primary = new DrmMinor(this, DrmMinor.Type.PRIMARY, index);
-        this.render = features.contains(DrmFeature.RENDER) ? new DrmMinor(this, DrmMinor.Type.RENDER, 128 + index) : null;
+        this.render =
+                features.contains(DrmFeature.RENDER) ? new DrmMinor(this, DrmMinor.Type.RENDER, 128 + index) : null;
         this.name = driver.name();
     }
 

@@ -37,7 +37,7 @@ public interface DrmDriver {
 
     /**
      * Returns the driver's ioctl table: entry {@code i} serves ioctl number {@code DRM_COMMAND_BASE + i}; a null
-     * entry is a hole (EINVAL).
+     * entry is a hole (EINVAL). Build it with {@link DrmIoctlDesc#driverTable}.
      */
     default List<DrmIoctlDesc> ioctls() {
         return List.of();

@@ -67,17 +67,16 @@ public final class DrmDumb {
         long w = Integer.toUnsignedLong(width);
         long h = Integer.toUnsignedLong(height);
         long b = Integer.toUnsignedLong(bpp);
-        long pitch =
-                switch ((int) Math.min(b, Integer.MAX_VALUE)) {
-                    case 1 -> (w + 7) / 8;
-                    case 2 -> (w + 3) / 4;
-                    case 4 -> (w + 1) / 2;
-                    case 8 -> w;
-                    case 15, 16 -> w * 2;
-                    case 24 -> w * 3;
-                    case 32 -> w * 4;
-                    default -> w * ((b + 7) / 8);
-                };
+        long pitch = switch ((int) Math.min(b, Integer.MAX_VALUE)) {
+            case 1 -> (w + 7) / 8;
+            case 2 -> (w + 3) / 4;
+            case 4 -> (w + 1) / 2;
+            case 8 -> w;
+            case 15, 16 -> w * 2;
+            case 24 -> w * 3;
+            case 32 -> w * 4;
+            default -> w * ((b + 7) / 8);
+        };
         if (pitch == 0 || pitch > U32_MAX) {
             throw new ErrnoException(Errno.EINVAL);
         }

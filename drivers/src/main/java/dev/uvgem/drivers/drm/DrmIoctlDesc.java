@@ -1,5 +1,10 @@
 package dev.uvgem.drivers.drm;
 
+import dev.uvgem.uapi.Drm;
+import dev.uvgem.uapi.Ioc;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -27,5 +32,31 @@ public record DrmIoctlDesc(int cmd, int flags, String name, DrmIoctlHandler hand
     public DrmIoctlDesc {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(handler, "handler");
+    }
+
+    /**
+     * Builds a driver ioctl table, as {@code DRM_IOCTL_DEF_DRV} does: each entry at index {@code nr -
+     * DRM_COMMAND_BASE} of its request code, holes left null, the table as long as the highest number needs.
+     *
+     * @throws IllegalArgumentException for a code outside the driver range or a number used twice
+     */
+    public static List<DrmIoctlDesc> driverTable(DrmIoctlDesc... descs) {
+        int size = 0;
+        for (DrmIoctlDesc d : descs) {
+            int nr = Ioc.nr(d.cmd());
+            if (Ioc.type(d.cmd()) != Drm.IOCTL_BASE || nr < Drm.COMMAND_BASE || nr >= Drm.COMMAND_END) {
+                throw new IllegalArgumentException("not a driver ioctl: " + d.name());
+            }
+            size = Math.max(size, nr - Drm.COMMAND_BASE + 1);
+        }
+        DrmIoctlDesc[] table = new DrmIoctlDesc[size];
+        for (DrmIoctlDesc d : descs) {
+            int index = Ioc.nr(d.cmd()) - Drm.COMMAND_BASE;
+            if (table[index] != null) {
+                throw new IllegalArgumentException("ioctl number used twice: " + d.name());
+            }
+            table[index] = d;
+        }
+        return Collections.unmodifiableList(Arrays.asList(table));
     }
 }

@@ -40,7 +40,7 @@ public final class VgemDriver implements DrmDriver {
 
     private final Clock clock;
     private final Duration fenceTimeout;
-    private final List<DrmIoctlDesc> ioctls = List.of(
+    private final List<DrmIoctlDesc> ioctls = DrmIoctlDesc.driverTable(
             new DrmIoctlDesc(
                     Vgem.IOCTL_FENCE_ATTACH, DrmIoctlDesc.RENDER_ALLOW, "DRM_IOCTL_VGEM_FENCE_ATTACH", this::attach),
             new DrmIoctlDesc(
