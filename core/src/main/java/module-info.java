@@ -11,7 +11,6 @@ module dev.uvgem.core {
     exports dev.uvgem.core.fence.container;
     exports dev.uvgem.core.resv;
     exports dev.uvgem.core.dmabuf;
-
     exports dev.uvgem.core.syncfile;
     exports dev.uvgem.core.swsync;
     exports dev.uvgem.core.vfs;
