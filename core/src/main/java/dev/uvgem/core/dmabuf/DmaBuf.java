@@ -25,8 +25,8 @@ import java.util.List;
  * A shared buffer, as {@code struct dma_buf}: an anonymous file with a size, the exporter's operations and
  * object, an optional user-set name, the reservation object whose fences order access to it, and its memory.
  *
- * <p>Lifetime: the buffer lives as long as its {@link OpenFile} does — every fd, every mapping, every importer
- * and every pending poll callback holds a file reference ({@link #get()} / {@link #put()}). When the last one
+ * <p>Lifetime: the buffer lives as long as its {@link OpenFile} does — every fd, every mapping and every importer
+ * holds a file reference ({@link #get()} / {@link #put()}). When the last one
  * goes the buffer leaves its registry's list, the exporter's {@link DmaBufOps#release} drops the exporter's
  * object and the buffer's memory reference is dropped.
  *
@@ -54,6 +54,7 @@ public final class DmaBuf {
     private final PollCallback cbOut = new PollCallback(PollTable.POLLOUT);
     private final List<DmaBufAttachment> attachments = new ArrayList<>();
     private String name;
+    private boolean released;
 
     private DmaBuf(DmaBufRegistry registry, DmaBufExportInfo info) {
         this.registry = registry;
@@ -273,7 +274,7 @@ public final class DmaBuf {
      * POLLOUT once none of usage READ or stronger is. For each direction one callback slot is armed on the first
      * pending fence; while it is armed that direction reads as not ready; when it fires every poller is woken
      * and the slot is free to be armed again. Both directions are evaluated (a {@link PollTable} carries no
-     * requested-event mask).
+     * requested-event mask). An armed slot holds no file reference (see {@link #disarmPoll}).
      *
      * <p>Context: any thread; never sleeps on fences. Locking: takes the reservation lock briefly.
      */
@@ -299,15 +300,15 @@ public final class DmaBuf {
     // Returns true if the direction is ready. Locking: caller holds the reservation lock.
     private boolean armOrReady(PollCallback cb, boolean write) {
         synchronized (this) {
-            if (cb.active) {
-                return false;
+            if (cb.armedOn != null || released) {
+                return cb.armedOn == null;
             }
-            cb.active = true;
+            cb.armedOn = cb;
         }
-        // Paired with the put in PollCallback.onSignal.
-        file.get();
-        Fence[] fences = resv.getFences(ResvUsage.rw(write));
-        for (Fence f : fences) {
+        for (Fence f : resv.getFences(ResvUsage.rw(write))) {
+            synchronized (this) {
+                cb.armedOn = f;
+            }
             if (f.addCallback(cb) == 0) {
                 return false;
             }
@@ -317,10 +318,28 @@ public final class DmaBuf {
         return true;
     }
 
+    /**
+     * Disarms the poll slots of a released buffer, so pending fences do not keep it reachable. Unlike the kernel,
+     * an armed slot holds no file reference: the garbage collector already keeps the wait queue alive, and a
+     * callback must never drop the last reference (that would release the buffer inside the signaller's locks).
+     */
+    private void disarmPoll() {
+        for (PollCallback cb : new PollCallback[] {cbIn, cbOut}) {
+            Object on;
+            synchronized (this) {
+                on = cb.armedOn;
+            }
+            if (on instanceof Fence f) {
+                f.removeCallback(cb);
+            }
+        }
+    }
+
     /** One direction's poll slot: a fence callback that wakes the pollers and frees the slot. */
     private final class PollCallback extends FenceCallback {
         private final int event;
-        private boolean active;
+        // null: free; this: being armed; a fence: armed on it. Guarded by the buffer's monitor.
+        private Object armedOn;
 
         PollCallback(int event) {
             this.event = event;
@@ -329,10 +348,9 @@ public final class DmaBuf {
         @Override
         protected void onSignal(Fence fence) {
             synchronized (DmaBuf.this) {
-                active = false;
+                armedOn = null;
             }
             pollQueue.wakeUp();
-            file.put();
         }
 
         @Override
@@ -462,6 +480,10 @@ public final class DmaBuf {
     }
 
     void release() {
+        synchronized (this) {
+            released = true;
+        }
+        disarmPoll();
         registry.remove(this);
         try {
             ops.release(this);

@@ -224,6 +224,10 @@ public final class GemObject {
             if (importedFrom != null) {
                 importedFrom.detach(importAttachment);
                 importedFrom.put();
+            } else {
+                // The object's own reservation: nobody else can reach it any more (a dma-buf exported from the
+                // object held a reference until it was released).
+                resv.fini();
             }
         } finally {
             memory.put();
