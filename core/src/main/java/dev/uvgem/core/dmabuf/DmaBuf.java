@@ -102,6 +102,8 @@ public final class DmaBuf {
      * Returns the dma-buf behind {@code fd} with a new reference the caller must {@link #put()}, as {@code
      * dma_buf_get}.
      *
+     * <p>Context: the task's syscall, never blocks. Locking: none.
+     *
      * @throws ErrnoException EBADF if {@code fd} is not open; EINVAL if it is not a dma-buf
      */
     public static DmaBuf get(Task task, int fd) {
@@ -111,19 +113,31 @@ public final class DmaBuf {
         return buf;
     }
 
-    /** Takes a reference to the buffer's file, as {@code get_dma_buf}. The caller must hold one already. */
+    /**
+     * Takes a reference to the buffer's file, as {@code get_dma_buf}. The caller must hold one already.
+     *
+     * <p>Context: any thread, never blocks. Locking: none.
+     */
     public DmaBuf get() {
         file.get();
         return this;
     }
 
-    /** Drops a reference, as {@code dma_buf_put}; the last one releases the buffer. */
+    /**
+     * Drops a reference, as {@code dma_buf_put}; the last one releases the buffer (unlists it, calls the
+     * exporter's release, drops the memory).
+     *
+     * <p>Context: any thread; the release runs on it, so never from a fence callback. Locking: must not hold a
+     * lock the release takes: reservation locks (releasing an importer detaches under them).
+     */
     public void put() {
         file.put();
     }
 
     /**
      * Installs a new fd for the buffer in {@code task}, taking a new reference, as {@code dma_buf_fd}.
+     *
+     * <p>Context: the task's syscall. Locking: whatever the task's fd table takes.
      *
      * @param fdFlags O_CLOEXEC or 0
      * @throws ErrnoException EMFILE if the fd table is full
@@ -184,6 +198,8 @@ public final class DmaBuf {
 
     /**
      * Sets the name, replacing any previous one, as {@code dma_buf_set_name}.
+     *
+     * <p>Context: any thread, never blocks. Locking: takes the buffer's monitor.
      *
      * @throws ErrnoException EINVAL if longer than {@code DMA_BUF_NAME_LEN - 1} bytes in UTF-8
      */

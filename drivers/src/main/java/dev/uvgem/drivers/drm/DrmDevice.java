@@ -80,6 +80,11 @@ public final class DrmDevice {
         this(driver, allocator, dmaBufs, 0);
     }
 
+    /** Creates device 0 with anonymous memory and a dma-buf registry of its own (a kernel with one device). */
+    public DrmDevice(DrmDriver driver) {
+        this(driver, BufferAllocator.anonymous(), new DmaBufRegistry(), 0);
+    }
+
     /** Returns the driver. */
     public DrmDriver driver() {
         return driver;
@@ -168,6 +173,8 @@ public final class DrmDevice {
 
     /**
      * Registers (or replaces) a core ioctl, for DRM core features built outside this package (sync objects).
+     *
+     * <p>Context: set-up, before the nodes are opened. Locking: none (the table is concurrent).
      */
     public void registerCoreIoctl(DrmIoctlDesc desc) {
         int nr = Ioc.nr(desc.cmd());
@@ -182,6 +189,8 @@ public final class DrmDevice {
     /**
      * Creates a native GEM object of {@code size} bytes (rounded up to pages) with fresh zeroed memory and its own
      * reservation, as {@code drm_gem_object_init}. The caller owns the one reference.
+     *
+     * <p>Context: any thread, never blocks (the memory is allocated on first use). Locking: none.
      *
      * @throws ErrnoException EINVAL for a non-positive size
      */
@@ -260,7 +269,7 @@ public final class DrmDevice {
     /**
      * Dispatches an ioctl on {@code file}, as {@code drm_ioctl}.
      *
-     * <p>Context: the calling process; may sleep in the handler.
+     * <p>Context: the calling process; may sleep in the handler. Locking: none held; handlers take what they need.
      *
      * @param arg the {@code _IOC_SIZE(cmd)} bytes userspace passed, little-endian; updated with the kernel copy
      * @throws ErrnoException ENOTTY, EINVAL, EACCES or the handler's errno
