@@ -10,9 +10,7 @@ module dev.uvgem.core {
     exports dev.uvgem.core.fence;
     exports dev.uvgem.core.fence.container;
     exports dev.uvgem.core.resv;
-
-    // exports dev.uvgem.core.dmabuf; (uncommented by the change that adds the package)
-
+    exports dev.uvgem.core.dmabuf;
     exports dev.uvgem.core.syncfile;
     exports dev.uvgem.core.swsync;
     exports dev.uvgem.core.vfs;

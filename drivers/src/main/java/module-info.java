@@ -2,7 +2,6 @@
 module dev.uvgem.drivers {
     requires transitive dev.uvgem.core;
 
-// exports dev.uvgem.drivers.drm; (uncommented by the change that adds the package)
-
-// exports dev.uvgem.drivers.vgem; (uncommented by the change that adds the package)
+    exports dev.uvgem.drivers.drm;
+    exports dev.uvgem.drivers.vgem;
 }

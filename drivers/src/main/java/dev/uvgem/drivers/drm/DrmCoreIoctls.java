@@ -1,0 +1,230 @@
+package dev.uvgem.drivers.drm;
+
+import static dev.uvgem.drivers.drm.DrmIoctlDesc.MASTER;
+import static dev.uvgem.drivers.drm.DrmIoctlDesc.RENDER_ALLOW;
+
+import dev.uvgem.core.vfs.Task;
+import dev.uvgem.uapi.Drm;
+import dev.uvgem.uapi.DrmGemClose;
+import dev.uvgem.uapi.DrmGetCap;
+import dev.uvgem.uapi.DrmPrimeHandle;
+import dev.uvgem.uapi.DrmSetVersion;
+import dev.uvgem.uapi.DrmVersion;
+import dev.uvgem.uapi.Errno;
+import dev.uvgem.uapi.ErrnoException;
+import dev.uvgem.uapi.ModeCreateDumb;
+import dev.uvgem.uapi.ModeDestroyDumb;
+import dev.uvgem.uapi.ModeMapDumb;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The DRM core ioctls vGEM clients use, as {@code drm_ioctls[]} and their handlers in {@code drm_ioctl.c}, {@code
+ * drm_gem.c}, {@code drm_prime.c} and {@code drm_dumb_buffers.c}, with the kernel's permission flags.
+ */
+final class DrmCoreIoctls {
+    /** The DRM interface version SET_VERSION negotiates: 1.4. */
+    static final int IF_MAJOR = 1;
+
+    static final int IF_MINOR = 4;
+
+    private DrmCoreIoctls() {}
+
+    /** Builds the core table, indexed by ioctl number. */
+    static Map<Integer, DrmIoctlDesc> table() {
+        Map<Integer, DrmIoctlDesc> t = new HashMap<>();
+        add(t, Drm.IOCTL_VERSION, RENDER_ALLOW, "DRM_IOCTL_VERSION", DrmCoreIoctls::version);
+        add(t, Drm.IOCTL_GET_CAP, RENDER_ALLOW, "DRM_IOCTL_GET_CAP", DrmCoreIoctls::getCap);
+        add(t, Drm.IOCTL_SET_VERSION, MASTER, "DRM_IOCTL_SET_VERSION", DrmCoreIoctls::setVersion);
+        add(t, Drm.IOCTL_GEM_CLOSE, RENDER_ALLOW, "DRM_IOCTL_GEM_CLOSE", DrmCoreIoctls::gemClose);
+        add(t, Drm.IOCTL_PRIME_HANDLE_TO_FD, RENDER_ALLOW, "DRM_IOCTL_PRIME_HANDLE_TO_FD", DrmCoreIoctls::handleToFd);
+        add(t, Drm.IOCTL_PRIME_FD_TO_HANDLE, RENDER_ALLOW, "DRM_IOCTL_PRIME_FD_TO_HANDLE", DrmCoreIoctls::fdToHandle);
+        add(t, Drm.IOCTL_MODE_CREATE_DUMB, 0, "DRM_IOCTL_MODE_CREATE_DUMB", DrmCoreIoctls::createDumb);
+        add(t, Drm.IOCTL_MODE_MAP_DUMB, 0, "DRM_IOCTL_MODE_MAP_DUMB", DrmCoreIoctls::mapDumb);
+        add(t, Drm.IOCTL_MODE_DESTROY_DUMB, 0, "DRM_IOCTL_MODE_DESTROY_DUMB", DrmCoreIoctls::destroyDumb);
+        return t;
+    }
+
+    private static void add(Map<Integer, DrmIoctlDesc> t, int cmd, int flags, String name, DrmIoctlHandler h) {
+        t.put(cmd & 0xff, new DrmIoctlDesc(cmd, flags, name, h));
+    }
+
+    /** VERSION: numbers, and each string written through its user pointer, truncated, with its full length. */
+    static long version(DrmFile file, ByteBuffer data, Task task) {
+        DrmDriver d = file.device().driver();
+        DrmVersion v = DrmVersion.read(data);
+        data.putInt(0, d.major()).putInt(4, d.minor()).putInt(8, d.patchlevel());
+        copyField(task, data, 16, v.name(), v.nameLen(), d.name());
+        copyField(task, data, 32, v.date(), v.dateLen(), d.date());
+        copyField(task, data, 48, v.desc(), v.descLen(), d.desc());
+        return 0;
+    }
+
+    private static void copyField(Task task, ByteBuffer data, int lenOffset, long ptr, long bufLen, String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        int len = Long.compareUnsigned(bytes.length, bufLen) > 0 ? (int) bufLen : bytes.length;
+        data.putLong(lenOffset, bytes.length);
+        if (len != 0 && ptr != 0) {
+            byte[] out = bytes.length == len ? bytes : java.util.Arrays.copyOf(bytes, len);
+            task.user().write(ptr, out);
+        }
+    }
+
+    /**
+     * GET_CAP: the render-only capabilities any driver answers; the rest only for modesetting drivers
+     * (EOPNOTSUPP otherwise), unknown ones EINVAL.
+     */
+    static long getCap(DrmFile file, ByteBuffer data, Task task) {
+        DrmDevice dev = file.device();
+        long cap = DrmGetCap.read(data).capability();
+        data.putLong(8, 0);
+        if (cap == Drm.CAP_TIMESTAMP_MONOTONIC) {
+            data.putLong(8, 1);
+            return 0;
+        }
+        if (cap == Drm.CAP_PRIME) {
+            data.putLong(8, Drm.PRIME_CAP_IMPORT | Drm.PRIME_CAP_EXPORT);
+            return 0;
+        }
+        if (cap == Drm.CAP_SYNCOBJ) {
+            data.putLong(8, dev.hasFeature(DrmFeature.SYNCOBJ) ? 1 : 0);
+            return 0;
+        }
+        if (cap == Drm.CAP_SYNCOBJ_TIMELINE) {
+            data.putLong(8, dev.hasFeature(DrmFeature.SYNCOBJ_TIMELINE) ? 1 : 0);
+            return 0;
+        }
+        if (!dev.hasFeature(DrmFeature.MODESET)) {
+            throw new ErrnoException(Errno.EOPNOTSUPP);
+        }
+        long value;
+        if (cap == Drm.CAP_DUMB_BUFFER) {
+            value = dev.driver().hasDumbCreate() ? 1 : 0;
+        } else if (cap == Drm.CAP_VBLANK_HIGH_CRTC
+                || cap == Drm.CAP_PAGE_FLIP_TARGET
+                || cap == Drm.CAP_CRTC_IN_VBLANK_EVENT
+                || cap == Drm.CAP_ADDFB2_MODIFIERS) {
+            value = 1;
+        } else if (cap == Drm.CAP_DUMB_PREFERRED_DEPTH
+                || cap == Drm.CAP_DUMB_PREFER_SHADOW
+                || cap == Drm.CAP_ASYNC_PAGE_FLIP) {
+            value = 0;
+        } else if (cap == Drm.CAP_CURSOR_WIDTH || cap == Drm.CAP_CURSOR_HEIGHT) {
+            value = 64;
+        } else {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        data.putLong(8, value);
+        return 0;
+    }
+
+    /**
+     * SET_VERSION: checks the requested interface (must be 1.0–1.4) and driver versions (-1 = don't care), and
+     * always answers with the supported ones.
+     */
+    static long setVersion(DrmFile file, ByteBuffer data, Task task) {
+        DrmDevice dev = file.device();
+        DrmDriver d = dev.driver();
+        DrmSetVersion sv = DrmSetVersion.read(data);
+        Errno err = null;
+        synchronized (dev.masterLock()) {
+            if (sv.diMajor() != -1) {
+                if (sv.diMajor() != IF_MAJOR || sv.diMinor() < 0 || sv.diMinor() > IF_MINOR) {
+                    err = Errno.EINVAL;
+                } else {
+                    dev.raiseIfVersion((sv.diMajor() << 16) | sv.diMinor());
+                    if (sv.diMinor() >= 1) {
+                        dev.setBusidLocked(file);
+                    }
+                }
+            }
+            if (err == null && sv.ddMajor() != -1) {
+                if (sv.ddMajor() != d.major() || sv.ddMinor() < 0 || sv.ddMinor() > d.minor()) {
+                    err = Errno.EINVAL;
+                }
+            }
+            new DrmSetVersion(IF_MAJOR, IF_MINOR, d.major(), d.minor()).write(data);
+        }
+        if (err != null) {
+            throw new ErrnoException(err);
+        }
+        return 0;
+    }
+
+    /** GEM_CLOSE: deletes a handle; an unknown one is EINVAL; pad is not checked. */
+    static long gemClose(DrmFile file, ByteBuffer data, Task task) {
+        if (!file.device().hasFeature(DrmFeature.GEM)) {
+            throw new ErrnoException(Errno.EOPNOTSUPP);
+        }
+        file.handleDelete(DrmGemClose.read(data).handle());
+        return 0;
+    }
+
+    static long handleToFd(DrmFile file, ByteBuffer data, Task task) {
+        DrmPrimeHandle a = DrmPrimeHandle.read(data);
+        int fd = DrmPrime.handleToFd(file, a.handle(), a.flags(), task);
+        data.putInt(8, fd);
+        return 0;
+    }
+
+    static long fdToHandle(DrmFile file, ByteBuffer data, Task task) {
+        DrmPrimeHandle a = DrmPrimeHandle.read(data);
+        int handle = DrmPrime.fdToHandle(file, a.fd(), task);
+        data.putInt(0, handle);
+        return 0;
+    }
+
+    /** MODE_CREATE_DUMB: the core's checks, then the driver; outputs are zero on any failure. */
+    static long createDumb(DrmFile file, ByteBuffer data, Task task) {
+        DrmDevice dev = file.device();
+        ModeCreateDumb a = ModeCreateDumb.read(data);
+        try {
+            if (!dev.driver().hasDumbCreate()) {
+                throw new ErrnoException(Errno.ENOSYS);
+            }
+            DrmDumb.checkCreateArgs(a.width(), a.height(), a.bpp());
+            data.putInt(16, 0).putInt(20, 0).putLong(24, 0);
+            DumbBuffer b = dev.driver().dumbCreate(dev, file, a.width(), a.height(), a.bpp());
+            data.putInt(16, b.handle()).putInt(20, b.pitch()).putLong(24, b.size());
+            return 0;
+        } catch (RuntimeException | Error e) {
+            data.putInt(16, 0).putInt(20, 0).putLong(24, 0);
+            throw e;
+        }
+    }
+
+    /** MODE_MAP_DUMB: the object's fake mmap offset; imported objects cannot be mapped. Offset 0 on failure. */
+    static long mapDumb(DrmFile file, ByteBuffer data, Task task) {
+        DrmDevice dev = file.device();
+        ModeMapDumb a = ModeMapDumb.read(data);
+        try {
+            if (!dev.driver().hasDumbCreate()) {
+                throw new ErrnoException(Errno.ENOSYS);
+            }
+            GemObject obj = file.lookup(a.handle(), Errno.ENOENT);
+            try {
+                if (obj.isImported()) {
+                    throw new ErrnoException(Errno.EINVAL);
+                }
+                data.putLong(8, obj.mmapOffset());
+            } finally {
+                obj.put();
+            }
+            return 0;
+        } catch (RuntimeException | Error e) {
+            data.putLong(8, 0);
+            throw e;
+        }
+    }
+
+    /** MODE_DESTROY_DUMB: as GEM_CLOSE. */
+    static long destroyDumb(DrmFile file, ByteBuffer data, Task task) {
+        if (!file.device().driver().hasDumbCreate()) {
+            throw new ErrnoException(Errno.ENOSYS);
+        }
+        file.handleDelete(ModeDestroyDumb.read(data).handle());
+        return 0;
+    }
+}

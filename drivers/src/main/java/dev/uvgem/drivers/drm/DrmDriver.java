@@ -1,0 +1,81 @@
+package dev.uvgem.drivers.drm;
+
+import dev.uvgem.uapi.Errno;
+import dev.uvgem.uapi.ErrnoException;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A DRM driver's operations table, as {@code struct drm_driver}: its identity, features, driver-private ioctls
+ * and the hooks the DRM core calls.
+ *
+ * <p>Thread-safety: implementations must be safe for concurrent use by all files of all devices they drive.
+ */
+public interface DrmDriver {
+    /** Returns the driver name reported by VERSION, e.g. {@code "vgem"}. */
+    String name();
+
+    /** Returns the description reported by VERSION. */
+    String desc();
+
+    /** Returns the date string reported by VERSION, e.g. {@code "20120112"}. */
+    String date();
+
+    /** Returns the major version. */
+    int major();
+
+    /** Returns the minor version. */
+    int minor();
+
+    /** Returns the patch level. */
+    default int patchlevel() {
+        return 0;
+    }
+
+    /** Returns the features the driver supports. */
+    Set<DrmFeature> features();
+
+    /**
+     * Returns the driver's ioctl table: entry {@code i} serves ioctl number {@code DRM_COMMAND_BASE + i}; a null
+     * entry is a hole (EINVAL). Build it with {@link DrmIoctlDesc#driverTable}.
+     */
+    default List<DrmIoctlDesc> ioctls() {
+        return List.of();
+    }
+
+    /**
+     * Called when a file is opened on one of the device's nodes, after the core set it up, as {@code
+     * drm_driver.open}: the place to attach per-file driver data ({@link DrmFile#setDriverPrivate}).
+     *
+     * <p>Context: the opening process. May throw {@link ErrnoException} to refuse the open.
+     */
+    default void open(DrmDevice device, DrmFile file) {}
+
+    /**
+     * Called when a file is closed, after its GEM handles are gone, as {@code drm_driver.postclose}.
+     *
+     * <p>Context: whoever dropped the last reference to the file. Must not fail.
+     */
+    default void postclose(DrmDevice device, DrmFile file) {}
+
+    /** Returns whether the driver implements {@link #dumbCreate} (otherwise the dumb ioctls give ENOSYS). */
+    default boolean hasDumbCreate() {
+        return false;
+    }
+
+    /**
+     * Creates a dumb buffer and a handle for it in {@code file}, as {@code drm_driver.dumb_create}. The core has
+     * already checked that width, height and bpp are non-zero and that {@code height * width * ceil(bpp / 8)}
+     * fits 32 bits.
+     *
+     * <p>Context: the calling process.
+     *
+     * @param width pixels per row, unsigned
+     * @param height rows, unsigned
+     * @param bpp bits per pixel, unsigned
+     * @throws ErrnoException EINVAL for sizes the driver cannot represent, ENOMEM, ...
+     */
+    default DumbBuffer dumbCreate(DrmDevice device, DrmFile file, int width, int height, int bpp) {
+        throw new ErrnoException(Errno.ENOSYS);
+    }
+}

@@ -1,0 +1,216 @@
+package dev.uvgem.drivers.vgem;
+
+import dev.uvgem.core.resv.Reservation;
+import dev.uvgem.core.resv.ResvUsage;
+import dev.uvgem.core.time.Clock;
+import dev.uvgem.core.vfs.Task;
+import dev.uvgem.drivers.drm.DrmDevice;
+import dev.uvgem.drivers.drm.DrmDriver;
+import dev.uvgem.drivers.drm.DrmDumb;
+import dev.uvgem.drivers.drm.DrmFeature;
+import dev.uvgem.drivers.drm.DrmFile;
+import dev.uvgem.drivers.drm.DrmIoctlDesc;
+import dev.uvgem.drivers.drm.DumbBuffer;
+import dev.uvgem.drivers.drm.GemObject;
+import dev.uvgem.uapi.Errno;
+import dev.uvgem.uapi.ErrnoException;
+import dev.uvgem.uapi.Vgem;
+import dev.uvgem.uapi.VgemFenceAttach;
+import dev.uvgem.uapi.VgemFenceSignal;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The vGEM driver, as {@code drivers/gpu/drm/vgem}: memory-backed GEM buffers created as dumb buffers, shared
+ * through PRIME, and two ioctls that attach fences to a buffer and signal them.
+ *
+ * <p>Every fence expires (signals without error) {@link #fenceTimeout()} after its creation, default 10 s, so a
+ * client that never signals cannot block anyone waiting on the buffer for longer; closing the file signals all
+ * of its fences at once. Expiry is a timer on the kernel {@link Clock}.
+ *
+ * <p>Thread-safety: safe for concurrent use by any number of devices and files.
+ */
+public final class VgemDriver implements DrmDriver {
+    /** The fence timeout of the kernel driver: 10 seconds. */
+    public static final Duration DEFAULT_FENCE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Clock clock;
+    private final Duration fenceTimeout;
+    private final List<DrmIoctlDesc> ioctls = DrmIoctlDesc.driverTable(
+            new DrmIoctlDesc(
+                    Vgem.IOCTL_FENCE_ATTACH, DrmIoctlDesc.RENDER_ALLOW, "DRM_IOCTL_VGEM_FENCE_ATTACH", this::attach),
+            new DrmIoctlDesc(
+                    Vgem.IOCTL_FENCE_SIGNAL, DrmIoctlDesc.RENDER_ALLOW, "DRM_IOCTL_VGEM_FENCE_SIGNAL", this::signal));
+
+    /**
+     * Creates the driver.
+     *
+     * @param clock the kernel clock fence expiries are armed on
+     * @param fenceTimeout how long a fence lives before it signals by itself
+     */
+    public VgemDriver(Clock clock, Duration fenceTimeout) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (fenceTimeout.isNegative()) {
+            throw new IllegalArgumentException("negative fence timeout " + fenceTimeout);
+        }
+        this.fenceTimeout = fenceTimeout;
+    }
+
+    /** Creates the driver with the kernel's 10 s fence timeout. */
+    public VgemDriver(Clock clock) {
+        this(clock, DEFAULT_FENCE_TIMEOUT);
+    }
+
+    /** Returns the fence timeout. */
+    public Duration fenceTimeout() {
+        return fenceTimeout;
+    }
+
+    /** Returns the kernel clock. */
+    public Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public String name() {
+        return "vgem";
+    }
+
+    @Override
+    public String desc() {
+        return "Virtual GEM provider";
+    }
+
+    @Override
+    public String date() {
+        return "20120112";
+    }
+
+    @Override
+    public int major() {
+        return 1;
+    }
+
+    @Override
+    public int minor() {
+        return 0;
+    }
+
+    @Override
+    public Set<DrmFeature> features() {
+        return EnumSet.of(DrmFeature.GEM, DrmFeature.RENDER);
+    }
+
+    @Override
+    public List<DrmIoctlDesc> ioctls() {
+        return ioctls;
+    }
+
+    @Override
+    public void open(DrmDevice device, DrmFile file) {
+        file.setDriverPrivate(new VgemFile());
+    }
+
+    @Override
+    public void postclose(DrmDevice device, DrmFile file) {
+        file.driverPrivate(VgemFile.class).close();
+    }
+
+    @Override
+    public boolean hasDumbCreate() {
+        return true;
+    }
+
+    /**
+     * Creates a zero-filled buffer, as the shmem helper's dumb_create: pitch aligned to 8 bytes, size page-aligned.
+     */
+    @Override
+    public DumbBuffer dumbCreate(DrmDevice device, DrmFile file, int width, int height, int bpp) {
+        DrmDumb.Layout layout = DrmDumb.size(width, height, bpp, 8, 0);
+        GemObject obj = device.createObject(layout.size());
+        try {
+            int handle = file.handleCreate(obj);
+            return new DumbBuffer(handle, layout.pitch(), layout.size());
+        } finally {
+            obj.put();
+        }
+    }
+
+    /**
+     * FENCE_ATTACH: creates a fence (its expiry armed from now) and adds it to the buffer's reservation as a
+     * writer ({@link Vgem#VGEM_FENCE_WRITE}) or a reader, refusing with EBUSY if it would conflict with a pending
+     * fence: a writer with any, a reader with a writer. On every failure after creation the new fence is signalled.
+     *
+     * @throws ErrnoException EINVAL for unknown flags or a non-zero pad; ENOENT for an unknown handle; EBUSY on
+     *     conflict; ENOMEM; ENOSPC when the file has used up its ids
+     */
+    long attach(DrmFile file, ByteBuffer data, Task task) {
+        VgemFenceAttach a = VgemFenceAttach.read(data);
+        if ((a.flags() & ~Vgem.VGEM_FENCE_WRITE) != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        if (a.pad() != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        GemObject obj = file.lookup(a.handle(), Errno.ENOENT);
+        try {
+            boolean write = (a.flags() & Vgem.VGEM_FENCE_WRITE) != 0;
+            VgemFence fence = new VgemFence(clock, fenceTimeout);
+            try {
+                Reservation resv = obj.resv();
+                if (!resv.testSignaled(ResvUsage.rw(write))) {
+                    throw new ErrnoException(Errno.EBUSY);
+                }
+                resv.lock(null);
+                try {
+                    resv.reserveFences(1);
+                    resv.addFence(fence, write ? ResvUsage.WRITE : ResvUsage.READ);
+                } finally {
+                    resv.unlock();
+                }
+                int id = file.driverPrivate(VgemFile.class).add(fence);
+                data.putInt(8, id);
+                return 0;
+            } catch (RuntimeException | Error e) {
+                fence.signal();
+                throw e;
+            }
+        } finally {
+            obj.put();
+        }
+    }
+
+    /**
+     * FENCE_SIGNAL: signals fence {@code id} and consumes the id, whatever the outcome.
+     *
+     * @throws ErrnoException EINVAL for non-zero flags; ENOENT for an id never handed out or already consumed;
+     *     ETIMEDOUT if the fence had already expired (it is consumed all the same)
+     */
+    long signal(DrmFile file, ByteBuffer data, Task task) {
+        VgemFenceSignal s = VgemFenceSignal.read(data);
+        if (s.flags() != 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        VgemFence fence = file.driverPrivate(VgemFile.class).take(s.fence());
+        boolean expired = fence.isSignaled();
+        fence.signal();
+        if (expired) {
+            throw new ErrnoException(Errno.ETIMEDOUT);
+        }
+        return 0;
+    }
+
+    /** Returns the number of fences of {@code file} still waiting for FENCE_SIGNAL (for tests and debugging). */
+    public static int outstandingFences(DrmFile file) {
+        return file.driverPrivate(VgemFile.class).outstanding();
+    }
+
+    /** Returns the number of fence ids {@code file} has handed out. */
+    public static int allocatedFenceIds(DrmFile file) {
+        return file.driverPrivate(VgemFile.class).allocated();
+    }
+}
