@@ -2,5 +2,5 @@
 module dev.uvgem.sys {
     requires transitive dev.uvgem.drivers;
 
-// exports dev.uvgem.sys; (uncommented by the change that adds the package)
+    exports dev.uvgem.sys;
 }
