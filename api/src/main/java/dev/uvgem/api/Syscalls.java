@@ -1,0 +1,69 @@
+package dev.uvgem.api;
+
+/**
+ * The system calls of one uvgem process, the backend of the Java API: an embedded kernel's process today, a
+ * daemon connection through the same interface later. Every call returns its Linux result ({@code >= 0}) or
+ * {@code -errno}, and never throws for a failed call; the shapes are those of the wire contract's operations.
+ *
+ * <p>Thread-safety: implementations are safe for concurrent use by the process's threads; a blocking call (poll,
+ * a blocking read, a waiting ioctl) does not hold up calls from other threads.
+ */
+public interface Syscalls extends AutoCloseable {
+    /** {@code open(2)}: the new fd, or -errno. */
+    long open(String path, int flags);
+
+    /** {@code close(2)}: 0, or -errno. */
+    long close(int fd);
+
+    /** {@code dup(2)}: the new fd, or -errno. */
+    long dup(int fd);
+
+    /**
+     * {@code ioctl(2)}: {@code arg} holds the bytes the third argument points at and receives them back as the
+     * call left them; {@code user} is the user memory that pointer fields address, starting at {@link #USER_BASE},
+     * and also receives what the call wrote there.
+     *
+     * @param user the user window, or null for none
+     * @return the ioctl's return value, or -errno
+     */
+    long ioctl(int fd, int request, byte[] arg, byte[] user);
+
+    /**
+     * {@code poll(2)} over {@code fds[i]} with {@code events[i]}; fills {@code revents}.
+     *
+     * @return the number of entries with nonzero revents (0 on timeout), or -errno
+     */
+    long poll(int[] fds, short[] events, short[] revents, int timeoutMs);
+
+    /** {@code read(2)} into {@code buffer[offset, offset+length)}: the byte count, or -errno. */
+    long read(int fd, byte[] buffer, int offset, int length);
+
+    /** {@code lseek(2)}: the new offset, or -errno. */
+    long lseek(int fd, long offset, int whence);
+
+    /**
+     * {@code mmap(2)} with MAP_SHARED.
+     *
+     * @throws dev.uvgem.uapi.ErrnoException with the call's errno
+     */
+    MappedMemory mmap(int fd, long offset, long length, int prot);
+
+    /** Puts {@code fd}'s open file in flight for another process: writes a 16-byte token; 0 or -errno. */
+    long fdSend(int fd, byte[] token);
+
+    /** Receives the open file in flight under {@code token}: the new fd, or -errno. */
+    long fdRecv(byte[] token);
+
+    /** {@code eventfd2(2)}: the new fd, or -errno. */
+    long eventfd(int initval, int flags);
+
+    /** Returns whether this process is privileged (root / an admin connection). */
+    boolean isAdmin();
+
+    /** Ends the process: every fd it holds is released as at process exit. Idempotent. */
+    @Override
+    void close();
+
+    /** Where the user window of {@link #ioctl} starts. */
+    long USER_BASE = 0x1000_0000L;
+}

@@ -1,0 +1,145 @@
+package dev.uvgem.api;
+
+import dev.uvgem.sys.Boot;
+import dev.uvgem.sys.Kernel;
+import dev.uvgem.sys.KernelConfig;
+import dev.uvgem.uapi.ErrnoException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A uvgem process: the entry point of the Java API. Open devices and timelines through it, receive fds other
+ * processes sent, read debugfs. Closing it ends the process: every fd it holds is released as at process exit
+ * (outstanding vgem fences signalled, handles closed, buffers freed once nothing refers to them).
+ *
+ * <pre>{@code
+ * try (Uvgem uvgem = Uvgem.embedded();
+ *         VgemDevice vgem = uvgem.openVgem();
+ *         BufferObject bo = vgem.createDumb(1920, 1080, 32);
+ *         DmaBufFd dmabuf = bo.export(true)) {
+ *     VgemFence fence = bo.attachFence(true);
+ *     // ... render into bo.map() ...
+ *     fence.signal();
+ *     dmabuf.poll(UvgemFile.POLLIN, Duration.ofSeconds(1));
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safety: safe for concurrent use by many threads.
+ */
+public final class Uvgem implements AutoCloseable {
+    /** The vGEM primary node. */
+    public static final String CARD0 = "/dev/dri/card0";
+    /** The vGEM render node. */
+    public static final String RENDER_D128 = "/dev/dri/renderD128";
+    /** The sw_sync timeline file (privileged; debugfs). */
+    public static final String SW_SYNC = "/sys/kernel/debug/sync/sw_sync";
+    /** The dma-buf debug listing (privileged; debugfs). */
+    public static final String BUFINFO = "/sys/kernel/debug/dma_buf/bufinfo";
+    /** The sync debug listing (privileged; debugfs). */
+    public static final String SYNC_INFO = "/sys/kernel/debug/sync/info";
+
+    private static final int O_RDWR = 2;
+    private static final int O_CLOEXEC = 0x80000;
+
+    private final Syscalls sys;
+    private final Kernel ownedKernel;
+
+    private Uvgem(Syscalls sys, Kernel ownedKernel) {
+        this.sys = sys;
+        this.ownedKernel = ownedKernel;
+    }
+
+    /**
+     * Boots a private embedded kernel with {@code config} and runs one privileged process on it; closing the
+     * result shuts the kernel down.
+     */
+    public static Uvgem embedded(KernelConfig config) {
+        Kernel kernel = Boot.kernel(config);
+        return new Uvgem(new EmbeddedSyscalls(kernel.spawn("java", true)), kernel);
+    }
+
+    /** Boots a private embedded kernel with the defaults (real clock, 10 s vgem expiry, debugfs on). */
+    public static Uvgem embedded() {
+        return embedded(KernelConfig.defaults().withDebugfs(true));
+    }
+
+    /**
+     * Starts a process named {@code comm} on an existing kernel (several processes sharing buffers and fences in
+     * one JVM); closing the result ends that process only.
+     */
+    public static Uvgem process(Kernel kernel, String comm, boolean admin) {
+        return new Uvgem(new EmbeddedSyscalls(kernel.spawn(comm, admin)), null);
+    }
+
+    /** Wraps any backend (a daemon connection, a test double). */
+    public static Uvgem over(Syscalls syscalls) {
+        return new Uvgem(syscalls, null);
+    }
+
+    /** Returns the raw system calls of this process, for code that speaks the uAPI directly. */
+    public Syscalls syscalls() {
+        return sys;
+    }
+
+    /** Opens the vGEM primary node. */
+    public VgemDevice openVgem() {
+        return new VgemDevice(sys, Check.fd(sys.open(CARD0, O_RDWR | O_CLOEXEC)));
+    }
+
+    /** Opens the vGEM render node (no dumb-buffer ioctls there, as on Linux). */
+    public VgemDevice openVgemRender() {
+        return new VgemDevice(sys, Check.fd(sys.open(RENDER_D128, O_RDWR | O_CLOEXEC)));
+    }
+
+    /**
+     * Creates a sw_sync timeline.
+     *
+     * @throws ErrnoException EACCES unless this process is privileged and debugfs is enabled
+     */
+    public SwSyncTimelineFd createTimeline() {
+        return new SwSyncTimelineFd(sys, Check.fd(sys.open(SW_SYNC, O_RDWR | O_CLOEXEC)));
+    }
+
+    /**
+     * Reads a debugfs text file whole ({@link #BUFINFO}, {@link #SYNC_INFO}).
+     *
+     * @throws ErrnoException EACCES unless privileged with debugfs enabled; ENOENT for an unknown path
+     */
+    public String readDebugfs(String path) {
+        int fd = Check.fd(sys.open(path, O_CLOEXEC));
+        try {
+            byte[] buf = new byte[4096];
+            int len = 0;
+            while (true) {
+                if (len == buf.length) {
+                    buf = Arrays.copyOf(buf, buf.length * 2);
+                }
+                int n = (int) Check.ok(sys.read(fd, buf, len, buf.length - len));
+                if (n == 0) {
+                    return new String(buf, 0, len, StandardCharsets.UTF_8);
+                }
+                len += n;
+            }
+        } finally {
+            sys.close(fd);
+        }
+    }
+
+    /**
+     * Receives an fd another process sent with {@link UvgemFile#send()}.
+     *
+     * @throws ErrnoException ENOENT for an unknown, used or expired token
+     */
+    public RawFile receive(byte[] token) {
+        return new RawFile(sys, Check.fd(sys.fdRecv(token)));
+    }
+
+    /** Ends the process (and shuts down the kernel if this object booted it). */
+    @Override
+    public void close() {
+        sys.close();
+        if (ownedKernel != null) {
+            ownedKernel.close();
+        }
+    }
+}
