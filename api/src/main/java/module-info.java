@@ -2,5 +2,5 @@
 module dev.uvgem.api {
     requires transitive dev.uvgem.sys;
 
-// exports dev.uvgem.api; (uncommented by the change that adds the package)
+    exports dev.uvgem.api;
 }

@@ -1,11 +1,69 @@
 package dev.uvgem.cli;
 
-/** Entry point of the {@code uvgem} command (placeholder until the CLI lands). */
-public final class Main {
-    private Main() {}
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
-    /** Runs the command line. */
+/**
+ * The {@code uvgem} command: a thin {@code main} over {@link #run}, which takes its output streams and returns the
+ * exit code, so tests and tool providers can drive it.
+ *
+ * <p>Thread-safety: each run builds its own command objects.
+ */
+@Command(
+        name = "uvgem",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Userspace vGEM: the Linux vGEM driver with fences, and the dma-buf fence machinery, on the JVM.",
+        subcommands = {WalkthroughCommand.class, CommandLine.HelpCommand.class},
+        footer = {
+            "",
+            "The launcher also runs:",
+            "  ./uvgem test     the test suite (mvn verify): what CI runs",
+            "  ./uvgem bench    the JMH benchmarks, printed as ratios against same-run baselines",
+            "",
+            "Exit codes: 0 success, 1 the command failed, 2 bad usage."
+        })
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    /** Creates the top-level command (picocli instantiates it). */
+    public Main() {}
+
+    /** Runs the command line and exits with its code. */
     public static void main(String[] args) {
-        System.out.println("uvgem");
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /**
+     * Runs the command line with the given streams.
+     *
+     * @return the exit code: 0 success, 1 failure, 2 usage error
+     */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.registerConverter(java.time.Duration.class, new DurationConverter());
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            err.println("uvgem: " + e.getMessage());
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Reports the version. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"uvgem " + (v == null ? "development build" : v)};
+        }
     }
 }
