@@ -37,11 +37,9 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "walkthrough",
         mixinStandardHelpOptions = true,
-        description = {
-            "Walks through uvgem embedded in this JVM: buffers created and exported, write fences attached before",
-            "rendering, a compositor process waiting on them, fences signalled out of order and one expiring,",
-            "then the debugfs texts."
-        },
+        description = "Walks through uvgem embedded in this JVM: buffers created and exported, write fences"
+                + " attached before rendering, a compositor process waiting on them, fences signalled out of order"
+                + " and one expiring, then the debugfs texts.",
         footer = {"", "Example:", "  ./uvgem walkthrough --frames 4 --fence-timeout 1s"})
 final class WalkthroughCommand implements Callable<Integer> {
     @Spec
