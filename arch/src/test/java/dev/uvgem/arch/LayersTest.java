@@ -1,0 +1,148 @@
+package dev.uvgem.arch;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Layers only point down: uapi → core → drivers → sys → api → cli, and inside core the kernel's include order
+ * (time and vfs at the bottom; fence; containers; resv and syncfile; swsync and dmabuf on top). A change that
+ * reaches up fails here.
+ */
+class LayersTest {
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importMainClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.uvgem");
+    }
+
+    @Test
+    void everyLayerIsImported() {
+        for (String pkg : new String[] {"uapi", "core", "drivers", "sys", "api", "cli"}) {
+            assertThat(classes.stream().anyMatch(c -> c.getPackageName().startsWith("dev.uvgem." + pkg)))
+                    .as("classes of layer %s are on the class path", pkg)
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void modulesOnlyPointDown() {
+        layeredArchitecture()
+                .consideringOnlyDependenciesInLayers()
+                .layer("uapi")
+                .definedBy("dev.uvgem.uapi..")
+                .layer("core")
+                .definedBy("dev.uvgem.core..")
+                .layer("drivers")
+                .definedBy("dev.uvgem.drivers..")
+                .layer("sys")
+                .definedBy("dev.uvgem.sys..")
+                .layer("api")
+                .definedBy("dev.uvgem.api..")
+                .layer("cli")
+                .definedBy("dev.uvgem.cli..")
+                .whereLayer("cli")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("api")
+                .mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("sys")
+                .mayOnlyBeAccessedByLayers("api", "cli")
+                .whereLayer("drivers")
+                .mayOnlyBeAccessedByLayers("sys", "api", "cli")
+                .whereLayer("core")
+                .mayOnlyBeAccessedByLayers("drivers", "sys", "api", "cli")
+                .check(classes);
+    }
+
+    @Test
+    void timeAndVfsDependOnNothingAboveThem() {
+        noClasses()
+                .that()
+                .resideInAnyPackage("dev.uvgem.core.time..", "dev.uvgem.core.vfs..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.uvgem.core.fence..",
+                        "dev.uvgem.core.resv..",
+                        "dev.uvgem.core.syncfile..",
+                        "dev.uvgem.core.swsync..",
+                        "dev.uvgem.core.dmabuf..")
+                .check(classes);
+    }
+
+    @Test
+    void fencesDependOnlyOnTime() {
+        noClasses()
+                .that()
+                .resideInAnyPackage("dev.uvgem.core.fence..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.uvgem.core.resv..",
+                        "dev.uvgem.core.syncfile..",
+                        "dev.uvgem.core.swsync..",
+                        "dev.uvgem.core.dmabuf..",
+                        "dev.uvgem.core.vfs..")
+                .check(classes);
+    }
+
+    @Test
+    void fenceCoreDoesNotKnowItsContainers() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.uvgem.core.fence")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.uvgem.core.fence.container..")
+                .check(classes);
+    }
+
+    @Test
+    void reservationsAndSyncFilesSitBelowDmaBuf() {
+        noClasses()
+                .that()
+                .resideInAnyPackage("dev.uvgem.core.resv..", "dev.uvgem.core.syncfile..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.uvgem.core.dmabuf..", "dev.uvgem.core.swsync..")
+                .check(classes);
+    }
+
+    @Test
+    void swSyncAndDmaBufDoNotKnowEachOther() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.uvgem.core.swsync..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.uvgem.core.dmabuf..")
+                .check(classes);
+        noClasses()
+                .that()
+                .resideInAPackage("dev.uvgem.core.dmabuf..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.uvgem.core.swsync..")
+                .check(classes);
+    }
+
+    @Test
+    void theDrmCoreDoesNotKnowVgem() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.uvgem.drivers.drm..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.uvgem.drivers.vgem..")
+                .check(classes);
+    }
+}
