@@ -166,23 +166,22 @@ public final class Kernel implements AutoCloseable {
      */
     byte[] send(OpenFile file) {
         byte[] bytes = new byte[FD_TOKEN_BYTES];
-        InFlight f;
+        long deadline = Clock.deadlineAfter(clock().nanoTime(), FD_TOKEN_LIFETIME.toNanos());
         while (true) {
             random.nextBytes(bytes);
-            Token token = Token.of(bytes);
-            long deadline = Clock.deadlineAfter(clock().nanoTime(), FD_TOKEN_LIFETIME.toNanos());
-            f = new InFlight(token, file, deadline);
-            if (inFlight.putIfAbsent(token, f) == null) {
-                break;
+            InFlight f = new InFlight(Token.of(bytes), file, deadline);
+            clock().arm(f, deadline); // armed before it is published, so a receiver always finds it armed
+            if (inFlight.putIfAbsent(f.token, f) != null) { // 2^-128: draw again
+                clock().cancel(f);
+                continue;
             }
+            if (closed && inFlight.remove(f.token, f)) { // raced with close(): drop it now
+                clock().cancel(f);
+                file.put();
+                throw new ErrnoException(Errno.EBADF);
+            }
+            return bytes;
         }
-        clock().arm(f, f.deadline);
-        if (closed && inFlight.remove(f.token, f)) { // raced with close(): drop it now
-            clock().cancel(f);
-            file.put();
-            throw new ErrnoException(Errno.EBADF);
-        }
-        return bytes;
     }
 
     /**

@@ -44,6 +44,10 @@ import java.util.function.LongSupplier;
  * <p><b>Interruption.</b> A blocked call (poll, a blocking read, a waiting ioctl) ends with {@code -EINTR} when its
  * thread is interrupted ({@link Thread#interrupt()}, what the daemon's CANCEL does); the thread stays interrupted.
  *
+ * <p>Context: system calls run on the caller's thread; poll, blocking reads and waiting ioctls sleep on it.
+ * Locking: no lock of the process is held while a file operation runs; the fd table's lock is taken briefly
+ * around each lookup, and every file a call uses is referenced for the duration of the call.
+ *
  * <p>Thread-safety: safe for concurrent calls from any number of threads, as a multi-threaded Linux process.
  */
 public final class Process implements Task {

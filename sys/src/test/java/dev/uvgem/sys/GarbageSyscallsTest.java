@@ -167,7 +167,11 @@ class GarbageSyscallsTest {
                         : tokens.get(Math.floorMod(c.request(), tokens.size()));
                 yield (c.a() & 1) == 0 ? q.fdRecv(token) : p.fdRecv(token);
             }
-            case 14 -> p.eventfd((int) c.a(), (c.b() & 3) == 0 ? c.request() : c.request() & EventFd.EFD_FLAGS);
+            // always non-blocking: a blocking read of an empty eventfd would wait forever here
+            case 14 ->
+                p.eventfd(
+                        (int) c.a(),
+                        EventFd.EFD_NONBLOCK | ((c.b() & 3) == 0 ? c.request() : c.request() & EventFd.EFD_FLAGS));
             default -> {
                 clock.advance(Duration.ofSeconds(Math.floorMod(c.a(), 90)));
                 yield q.close(fd);

@@ -189,6 +189,20 @@ class PollTest {
     }
 
     @Test
+    void timesOutOnTheSystemClock() {
+        try (Kernel real = new Kernel(KernelConfig.defaults())) {
+            real.register("/dev/a", card, PathAccess.EVERYONE);
+            Process q = real.spawn("real", false);
+            int qfd = (int) q.open("/dev/a", Process.O_RDWR);
+            long start = System.nanoTime();
+            assertThat(q.poll(new PollFd[] {new PollFd(qfd, POLLIN)}, 50)).isZero();
+            assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(50));
+            card.ops.mask(POLLIN);
+            assertThat(q.poll(new PollFd[] {new PollFd(qfd, POLLIN)}, 5000)).isEqualTo(1);
+        }
+    }
+
+    @Test
     void eventsAreSixteenBits() {
         card.ops.mask(POLLIN);
         PollFd e = new PollFd(fd, 0x10000 | POLLIN);
