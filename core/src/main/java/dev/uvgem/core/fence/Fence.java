@@ -4,6 +4,7 @@ import dev.uvgem.core.time.Clock;
 import dev.uvgem.uapi.Errno;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -38,6 +39,9 @@ public class Fence {
     private static final int WAIT_SPINS = 256;
 
     private static final VarHandle FLAGS;
+
+    /** Per-thread state of the enableSignaling hooks the thread is inside; see {@link HookScope}. */
+    private static final ThreadLocal<HookScope> HOOK_SCOPE = new ThreadLocal<>();
 
     static {
         try {
@@ -137,6 +141,8 @@ public class Fence {
      * signalled and runs every pending callback in registration order (waiters first); later calls do nothing.
      *
      * <p>Context: any thread, never blocks. Locking: takes the fence lock; callbacks run after it is dropped.
+     * When called from inside a driver's {@link FenceOps#enableSignaling} hook (that is, under another fence's
+     * lock), the callbacks run instead as soon as the thread has left the outermost hook and dropped that lock.
      * Allocates nothing.
      *
      * @return true if the fence was already signalled (this call did nothing)
@@ -156,19 +162,7 @@ public class Fence {
      * @return true if the fence was already signalled
      */
     public final boolean signalTimestamp(long timestampNanos) {
-        FenceCallback list;
-        synchronized (lock) {
-            if ((flags() & SIGNALED) != 0) {
-                return true;
-            }
-            timestamp = timestampNanos;
-            list = head;
-            head = null;
-            tail = null;
-            setFlagsLocked(SIGNALED | TIMESTAMP);
-        }
-        runCallbacks(list);
-        return false;
+        return signalLocking(timestampNanos, 0);
     }
 
     /**
@@ -181,23 +175,62 @@ public class Fence {
      */
     public final boolean signalWithError(int error) {
         checkError(error);
+        if ((flags() & SIGNALED) != 0) {
+            return true;
+        }
+        return signalLocking(clock.nanoTime(), error);
+    }
+
+    // The one signalling path: error (if non-zero), timestamp and flags change in one critical section, so a
+    // racing signal can neither overwrite the error of the winner nor signal between error and flag.
+    private boolean signalLocking(long timestampNanos, int newError) {
+        FenceCallback list;
         synchronized (lock) {
             if ((flags() & SIGNALED) != 0) {
                 return true;
             }
-            this.error = error;
+            if (newError != 0) {
+                error = newError;
+            }
+            timestamp = timestampNanos;
+            list = head;
+            head = null;
+            tail = null;
+            setFlagsLocked(SIGNALED | TIMESTAMP);
         }
-        return signal();
+        if (list != null) {
+            HookScope scope = HOOK_SCOPE.get();
+            if (scope != null && scope.depth > 0) {
+                scope.defer(this, list);
+            } else {
+                runCallbacks(list);
+            }
+        }
+        return false;
     }
 
+    // Runs every node even if one throws (a throwing callback must not strand the waiters queued behind it),
+    // then rethrows the first failure.
     private void runCallbacks(FenceCallback cb) {
+        RuntimeException failure = null;
         while (cb != null) {
             FenceCallback next = cb.next;
             cb.next = null;
             cb.prev = null;
             cb.pendingOn = null;
-            cb.onSignal(this);
+            try {
+                cb.onSignal(this);
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
             cb = next;
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
@@ -314,28 +347,36 @@ public class Fence {
         if ((flags() & SIGNALED) != 0) {
             return Errno.ENOENT.negative();
         }
-        synchronized (lock) {
-            if ((flags() & SIGNALED) != 0) {
-                return Errno.ENOENT.negative();
-            }
-            if (cb.pendingOn != null) {
-                throw new IllegalStateException("callback already pending on " + cb.pendingOn);
-            }
-            if (enableSignalingLocked()) {
-                cb.pendingOn = this;
-                cb.prev = tail;
-                cb.next = null;
-                if (tail == null) {
-                    head = cb;
-                } else {
-                    tail.next = cb;
+        boolean hooked = false;
+        try {
+            synchronized (lock) {
+                if ((flags() & SIGNALED) != 0) {
+                    return Errno.ENOENT.negative();
                 }
-                tail = cb;
-                return 0;
+                if (cb.pendingOn != null) {
+                    throw new IllegalStateException("callback already pending on " + cb.pendingOn);
+                }
+                hooked = (flags() & ENABLE_SIGNAL) == 0;
+                if (enableSignalingLocked()) {
+                    cb.pendingOn = this;
+                    cb.prev = tail;
+                    cb.next = null;
+                    if (tail == null) {
+                        head = cb;
+                    } else {
+                        tail.next = cb;
+                    }
+                    tail = cb;
+                    return 0;
+                }
+            }
+            signal();
+            return Errno.ENOENT.negative();
+        } finally {
+            if (hooked) {
+                runDeferred();
             }
         }
-        signal();
-        return Errno.ENOENT.negative();
     }
 
     /**
@@ -383,13 +424,68 @@ public class Fence {
         head = cb;
     }
 
-    // Calls the driver's hook once; false means the driver says the fence is already complete.
+    // Calls the driver's hook once; false means the driver says the fence is already complete. While the hook
+    // runs, this thread holds our lock, so fences it happens to signal (a container enabling its members, a
+    // member whose own hook says it is done) defer their callbacks to the HookScope; the caller runs them with
+    // runDeferred() once it has dropped the lock.
     private boolean enableSignalingLocked() {
         if ((flags() & ENABLE_SIGNAL) != 0) {
             return true;
         }
         setFlagsLocked(ENABLE_SIGNAL);
-        return ops.enableSignaling(this);
+        HookScope scope = HOOK_SCOPE.get();
+        if (scope == null) {
+            scope = new HookScope();
+            HOOK_SCOPE.set(scope);
+        }
+        scope.depth++;
+        try {
+            return ops.enableSignaling(this);
+        } finally {
+            scope.depth--;
+        }
+    }
+
+    /** Runs the callbacks deferred while this thread was inside enableSignaling hooks, once it left the last. */
+    private static void runDeferred() {
+        HookScope scope = HOOK_SCOPE.get();
+        if (scope == null || scope.depth > 0) {
+            return;
+        }
+        RuntimeException failure = null;
+        Fence fence;
+        while ((fence = scope.fences.poll()) != null) {
+            FenceCallback list = scope.lists.poll();
+            try {
+                fence.runCallbacks(list);
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /**
+     * Per-thread bookkeeping of {@link FenceOps#enableSignaling} hooks in progress: how deeply they nest, and the
+     * callback lists of fences signalled meanwhile, which wait until no fence lock is held any more. This keeps
+     * the promise that callbacks never run under a fence lock, also when a container's hook (which runs under
+     * the container's lock) registers on a member that turns out to be complete and signals it.
+     */
+    private static final class HookScope {
+        int depth;
+        final ArrayDeque<Fence> fences = new ArrayDeque<>();
+        final ArrayDeque<FenceCallback> lists = new ArrayDeque<>();
+
+        void defer(Fence fence, FenceCallback list) {
+            fences.add(fence);
+            lists.add(list);
+        }
     }
 
     /**
@@ -401,12 +497,20 @@ public class Fence {
         if ((flags() & (SIGNALED | ENABLE_SIGNAL)) != 0) {
             return;
         }
-        boolean complete;
-        synchronized (lock) {
-            complete = (flags() & SIGNALED) == 0 && !enableSignalingLocked();
-        }
-        if (complete) {
-            signal();
+        boolean hooked = false;
+        try {
+            boolean complete;
+            synchronized (lock) {
+                hooked = (flags() & (SIGNALED | ENABLE_SIGNAL)) == 0;
+                complete = hooked && !enableSignalingLocked();
+            }
+            if (complete) {
+                signal();
+            }
+        } finally {
+            if (hooked) {
+                runDeferred();
+            }
         }
     }
 
@@ -647,7 +751,8 @@ public class Fence {
         boolean sig = isSignaled();
         String timeline = sig ? "" : ops.timelineName(this);
         String driver = sig ? "" : ops.driverName(this);
-        return context + ":" + seqno + " " + timeline + " " + driver + " " + (sig ? "" : "un") + "signalled\n";
+        return Long.toUnsignedString(context) + ":" + Long.toUnsignedString(seqno) + " " + timeline + " " + driver + " "
+                + (sig ? "" : "un") + "signalled\n";
     }
 
     @Override
