@@ -45,7 +45,10 @@ final class TimerWheel {
             unlink(t);
         }
         t.deadline = deadline;
-        int b = (int) (Math.floorDiv(deadline, tickNanos) & MASK);
+        // A deadline in a tick already swept goes to the first tick still to be swept: its own bucket would
+        // not be visited again until the wheel came round (a whole rotation late).
+        long tick = Math.max(Math.floorDiv(deadline, tickNanos), doneTick + 1);
+        int b = (int) (tick & MASK);
         t.bucket = b;
         t.prev = null;
         t.next = heads[b];
@@ -133,8 +136,9 @@ final class TimerWheel {
         if (count == 0) {
             return Clock.FOREVER;
         }
-        long nowTick = Math.floorDiv(now, tickNanos);
-        for (long tick = nowTick; tick < nowTick + BUCKETS; tick++) {
+        // Start at the first tick not yet swept: timers armed for a passed deadline wait there.
+        long from = Math.min(Math.floorDiv(now, tickNanos), doneTick + 1);
+        for (long tick = from; tick < from + BUCKETS; tick++) {
             long best = Clock.FOREVER;
             for (Timer t = heads[(int) (tick & MASK)]; t != null; t = t.next) {
                 if (Math.floorDiv(t.deadline, tickNanos) <= tick) {

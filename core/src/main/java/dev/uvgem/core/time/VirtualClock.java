@@ -109,11 +109,15 @@ public final class VirtualClock implements Clock {
                 long next = wheel.nextDeadlineLocked(now);
                 if (next > target) {
                     now = target;
-                    wheel.collectDueLocked(target);
-                    return;
+                    // Normally empty; whatever is due at target must still fire, never be dropped.
+                    due = wheel.collectDueLocked(target);
+                    if (due.length == 0) {
+                        return;
+                    }
+                } else {
+                    now = Math.max(now, next);
+                    due = wheel.collectDueLocked(now);
                 }
-                now = Math.max(now, next);
-                due = wheel.collectDueLocked(now);
             } finally {
                 wheel.lock().unlock();
             }
