@@ -8,8 +8,7 @@ module dev.uvgem.core {
 
     exports dev.uvgem.core.time;
     exports dev.uvgem.core.fence;
-
-    // exports dev.uvgem.core.fence.container; (uncommented by the change that adds the package)
+    exports dev.uvgem.core.fence.container;
 
     // exports dev.uvgem.core.resv; (uncommented by the change that adds the package)
 
