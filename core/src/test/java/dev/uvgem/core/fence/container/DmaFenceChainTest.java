@@ -519,4 +519,45 @@ class DmaFenceChainTest {
                 .isFalse();
         assertThat(c1.isSignaledFlag()).isTrue();
     }
+
+    /**
+     * Every node enabled, every contained fence reported complete by its driver's poll hook but not yet
+     * signalled: signalling the last one sets off a cascade (each re-arm polls the fence before, which signals
+     * and fires that node's re-arm). The cascade must run as a loop, not as 10,000 nested callbacks.
+     */
+    @Test
+    void cascadingReArmsDoNotRecurse() {
+        int n = 10_000;
+        AtomicBoolean hardwareDone = new AtomicBoolean();
+        FenceOps polled = new FenceOps() {
+            @Override
+            public String driverName(Fence fence) {
+                return "hw";
+            }
+
+            @Override
+            public String timelineName(Fence fence) {
+                return "ring";
+            }
+
+            @Override
+            public boolean signaled(Fence fence) {
+                return hardwareDone.get();
+            }
+        };
+        Fence[] fences = new Fence[n];
+        FenceChain[] chains = new FenceChain[n];
+        FenceChain prev = null;
+        for (int i = 0; i < n; i++) {
+            fences[i] = new Fence(polled, clock, FenceContext.allocate(), 1) {};
+            chains[i] = FenceChain.create(prev, fences[i], i + 1);
+            chains[i].enableSwSignaling();
+            prev = chains[i];
+        }
+        hardwareDone.set(true);
+        fences[n - 1].signal();
+        for (int i = 0; i < n; i++) {
+            assertThat(chains[i].isSignaledFlag()).as("chain[%d]", i).isTrue();
+        }
+    }
 }
