@@ -66,7 +66,7 @@ public final class FenceChain extends Fence {
      * <p>If {@code prev} is a chain node and {@code seqno} is later than its seqno, the node joins prev's
      * timeline (same context) and remembers prev's seqno as {@link #prevSeqno()}. Otherwise it gets a fresh
      * context, and, if {@code prev} is a chain node, the seqno becomes the larger of the two so that it never
-     * goes backwards. The node's clock is the contained fence's (else prev's).
+     * goes backwards. The node's clock is the contained fence's, else prev's, else a shared system clock.
      *
      * <p>Context: any thread, never blocks. Locking: none.
      *
@@ -76,6 +76,19 @@ public final class FenceChain extends Fence {
      * @throws IllegalArgumentException if {@code fence} is null or a chain node (the kernel WARNs)
      */
     public static FenceChain create(Fence prev, Fence fence, long seqno) {
+        return create(null, prev, fence, seqno);
+    }
+
+    /**
+     * Creates a chain node that stamps and waits with {@code clock}; see {@link #create(Fence, Fence, long)}.
+     * Callers whose contained fences may have no clock (signalled stubs, as timeline syncobjs add for host
+     * signals) pass their own, so waits on the node keep to it.
+     *
+     * <p>Context: any thread, never blocks. Locking: none.
+     *
+     * @param clock the node's clock, or null for the contained fence's (else prev's, else a shared system clock)
+     */
+    public static FenceChain create(Clock clock, Fence prev, Fence fence, long seqno) {
         if (fence == null) {
             throw new IllegalArgumentException("a chain node must contain a fence");
         }
@@ -94,7 +107,9 @@ public final class FenceChain extends Fence {
                 seqno = prevChain.seqno();
             }
         }
-        Clock clock = fence.clock();
+        if (clock == null) {
+            clock = fence.clock();
+        }
         if (clock == null && prev != null) {
             clock = prev.clock();
         }

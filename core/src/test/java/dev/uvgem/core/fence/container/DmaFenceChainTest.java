@@ -293,6 +293,14 @@ class DmaFenceChainTest {
         assertThat(FenceChain.contained(a)).isSameAs(f);
         assertThat(FenceChain.contained(f)).isSameAs(f);
         assertThat(a.clock()).isSameAs(clock);
+
+        FenceChain onStub = FenceChain.create(a, Fence.stub(), 6);
+        assertThat(onStub.clock()).as("a stub has no clock: prev's").isSameAs(clock);
+        VirtualClock other = new VirtualClock();
+        assertThat(FenceChain.create(other, null, Fence.stub(), 1).clock()).isSameAs(other);
+        assertThat(FenceChain.create(null, Fence.stub(), 1).clock())
+                .as("fallback")
+                .isNotNull();
     }
 
     @Test
