@@ -8,7 +8,9 @@ import java.util.concurrent.locks.LockSupport;
  * became due, in deadline order, on the advancing thread. Sleepers ({@link #parkUntil}) wake when time passes
  * their deadline. Tests use it to run ten-second fence expiries in microseconds, deterministically.
  *
- * <p>Thread-safety: safe for concurrent use; concurrent advances are serialised by the wheel lock.
+ * <p>Thread-safety: safe for concurrent use. Concurrent advances add up (two advances of 1 ms move time by 2 ms)
+ * and time never moves backwards; each advance returns once time has reached its target and it has fired the
+ * timers it collected (another advancing thread may still be running timers it collected).
  */
 public final class VirtualClock implements Clock {
     private static final long TICK_NANOS = 1_000_000L;
@@ -16,9 +18,13 @@ public final class VirtualClock implements Clock {
     private final TimerWheel wheel;
     private volatile long now;
 
+    // Guarded by the wheel lock: the time the advances in progress are heading for (at most now when idle).
+    private long goal;
+
     /** Creates a virtual clock that reads {@code start} nanoseconds. */
     public VirtualClock(long start) {
         this.now = start;
+        this.goal = start;
         this.wheel = new TimerWheel(TICK_NANOS, start);
     }
 
@@ -96,7 +102,9 @@ public final class VirtualClock implements Clock {
         long target;
         wheel.lock().lock();
         try {
-            target = Clock.deadlineAfter(now, nanos);
+            // Concurrent advances add up: each extends the time the ones in progress are heading for.
+            goal = Clock.deadlineAfter(Math.max(goal, now), nanos);
+            target = goal;
         } finally {
             wheel.lock().unlock();
         }
@@ -108,9 +116,10 @@ public final class VirtualClock implements Clock {
             try {
                 long next = wheel.nextDeadlineLocked(now);
                 if (next > target) {
-                    now = target;
-                    // Normally empty; whatever is due at target must still fire, never be dropped.
-                    due = wheel.collectDueLocked(target);
+                    // Another advance may already have gone further: time never moves back.
+                    now = Math.max(now, target);
+                    // Normally empty; whatever is due now must still fire, never be dropped.
+                    due = wheel.collectDueLocked(now);
                     if (due.length == 0) {
                         return;
                     }

@@ -64,7 +64,7 @@ public final class FenceArray extends Fence {
 
     /**
      * Creates an array of {@code fences}, as {@code dma_fence_array_create}. The array's clock (timestamps,
-     * timed waits) is the first member clock found.
+     * timed waits) is the first member clock found (a shared system clock if no member has one).
      *
      * <p>Context: any thread, never blocks. Locking: none. The input array is copied; the members are not
      * touched (signalling stays lazy).

@@ -9,6 +9,7 @@ import dev.uvgem.uapi.Errno;
 import dev.uvgem.uapi.ErrnoException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
 
 /**
  * One point of a timeline built from fences, the Java form of {@code struct dma_fence_chain}: a node holds a
@@ -25,6 +26,8 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Signalling is lazy: enabling arms one callback on the first unsignalled contained fence found walking back
  * from this node; when it fires, the node walks on and re-arms on the next one, and signals when none is left.
+ * Re-arming happens on the signalling thread; re-arms it sets off in turn (walking back may find earlier fences
+ * complete and signal them) are queued on that thread and run in a loop, never nested.
  * Member errors are not copied onto the node (as in the kernel).
  *
  * <p>Thread-safety: safe for concurrent use; the {@code prev} link changes only by compare-and-set. Locking:
@@ -63,7 +66,7 @@ public final class FenceChain extends Fence {
      * <p>If {@code prev} is a chain node and {@code seqno} is later than its seqno, the node joins prev's
      * timeline (same context) and remembers prev's seqno as {@link #prevSeqno()}. Otherwise it gets a fresh
      * context, and, if {@code prev} is a chain node, the seqno becomes the larger of the two so that it never
-     * goes backwards. The node's clock is the contained fence's (else prev's).
+     * goes backwards. The node's clock is the contained fence's, else prev's, else a shared system clock.
      *
      * <p>Context: any thread, never blocks. Locking: none.
      *
@@ -73,6 +76,19 @@ public final class FenceChain extends Fence {
      * @throws IllegalArgumentException if {@code fence} is null or a chain node (the kernel WARNs)
      */
     public static FenceChain create(Fence prev, Fence fence, long seqno) {
+        return create(null, prev, fence, seqno);
+    }
+
+    /**
+     * Creates a chain node that stamps and waits with {@code clock}; see {@link #create(Fence, Fence, long)}.
+     * Callers whose contained fences may have no clock (signalled stubs, as timeline syncobjs add for host
+     * signals) pass their own, so waits on the node keep to it.
+     *
+     * <p>Context: any thread, never blocks. Locking: none.
+     *
+     * @param clock the node's clock, or null for the contained fence's (else prev's, else a shared system clock)
+     */
+    public static FenceChain create(Clock clock, Fence prev, Fence fence, long seqno) {
         if (fence == null) {
             throw new IllegalArgumentException("a chain node must contain a fence");
         }
@@ -91,7 +107,9 @@ public final class FenceChain extends Fence {
                 seqno = prevChain.seqno();
             }
         }
-        Clock clock = fence.clock();
+        if (clock == null) {
+            clock = fence.clock();
+        }
         if (clock == null && prev != null) {
             clock = prev.clock();
         }
@@ -244,11 +262,47 @@ public final class FenceChain extends Fence {
         protected void onSignal(Fence fired) {
             // Runs on the signalling thread with no lock held. The node is the only one arming this callback,
             // and it is armed at most once at a time, so re-arming needs no lock either.
-            if (!chain.arm()) {
-                chain.signal();
+            Trampoline t = TRAMPOLINE.get();
+            if (t.running) {
+                // Re-arming walks back and may signal earlier fences, firing other nodes' re-arms on this very
+                // thread; queue those instead of nesting, so a cascade through any number of nodes is a loop.
+                t.queue.add(chain);
+                return;
+            }
+            t.running = true;
+            RuntimeException failure = null;
+            try {
+                FenceChain next = chain;
+                do {
+                    try {
+                        if (!next.arm()) {
+                            next.signal();
+                        }
+                    } catch (RuntimeException e) {
+                        // A throwing callback of one node must not strand the nodes queued behind it.
+                        if (failure == null) {
+                            failure = e;
+                        } else {
+                            failure.addSuppressed(e);
+                        }
+                    }
+                } while ((next = t.queue.poll()) != null);
+            } finally {
+                t.running = false;
+            }
+            if (failure != null) {
+                throw failure;
             }
         }
     }
+
+    /** Per-thread re-arm queue: the role the kernel gives irq_work, without leaving the signalling thread. */
+    private static final class Trampoline {
+        boolean running;
+        final ArrayDeque<FenceChain> queue = new ArrayDeque<>();
+    }
+
+    private static final ThreadLocal<Trampoline> TRAMPOLINE = ThreadLocal.withInitial(Trampoline::new);
 
     /** The operations of every chain node: names, lazy enabling, the poll hook, deadline forwarding. */
     private static final class Ops implements FenceOps {

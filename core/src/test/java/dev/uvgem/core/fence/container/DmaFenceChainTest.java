@@ -293,6 +293,14 @@ class DmaFenceChainTest {
         assertThat(FenceChain.contained(a)).isSameAs(f);
         assertThat(FenceChain.contained(f)).isSameAs(f);
         assertThat(a.clock()).isSameAs(clock);
+
+        FenceChain onStub = FenceChain.create(a, Fence.stub(), 6);
+        assertThat(onStub.clock()).as("a stub has no clock: prev's").isSameAs(clock);
+        VirtualClock other = new VirtualClock();
+        assertThat(FenceChain.create(other, null, Fence.stub(), 1).clock()).isSameAs(other);
+        assertThat(FenceChain.create(null, Fence.stub(), 1).clock())
+                .as("fallback")
+                .isNotNull();
     }
 
     @Test
@@ -518,5 +526,46 @@ class DmaFenceChainTest {
                 .as("callback ran, outside the chain lock")
                 .isFalse();
         assertThat(c1.isSignaledFlag()).isTrue();
+    }
+
+    /**
+     * Every node enabled, every contained fence reported complete by its driver's poll hook but not yet
+     * signalled: signalling the last one sets off a cascade (each re-arm polls the fence before, which signals
+     * and fires that node's re-arm). The cascade must run as a loop, not as 10,000 nested callbacks.
+     */
+    @Test
+    void cascadingReArmsDoNotRecurse() {
+        int n = 10_000;
+        AtomicBoolean hardwareDone = new AtomicBoolean();
+        FenceOps polled = new FenceOps() {
+            @Override
+            public String driverName(Fence fence) {
+                return "hw";
+            }
+
+            @Override
+            public String timelineName(Fence fence) {
+                return "ring";
+            }
+
+            @Override
+            public boolean signaled(Fence fence) {
+                return hardwareDone.get();
+            }
+        };
+        Fence[] fences = new Fence[n];
+        FenceChain[] chains = new FenceChain[n];
+        FenceChain prev = null;
+        for (int i = 0; i < n; i++) {
+            fences[i] = new Fence(polled, clock, FenceContext.allocate(), 1) {};
+            chains[i] = FenceChain.create(prev, fences[i], i + 1);
+            chains[i].enableSwSignaling();
+            prev = chains[i];
+        }
+        hardwareDone.set(true);
+        fences[n - 1].signal();
+        for (int i = 0; i < n; i++) {
+            assertThat(chains[i].isSignaledFlag()).as("chain[%d]", i).isTrue();
+        }
     }
 }
