@@ -9,13 +9,14 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>The timer thread sleeps until the earliest armed deadline (or indefinitely when none is armed) and is woken
  * when an earlier timer is armed: no polling, and one thread however many timers are pending. It starts with the
- * first timer armed.
+ * first timer armed and ends after a second with none, so clocks nobody uses hold no thread.
  *
  * <p>Thread-safety: safe for concurrent use. Locking: {@link #arm} and {@link #cancel} take the wheel lock
  * briefly; timer callbacks run on the timer thread without it.
  */
 public final class SystemClock implements Clock {
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long IDLE_LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final TimerWheel wheel = new TimerWheel(TICK_NANOS, System.nanoTime());
     private final Condition changed = wheel.lock().newCondition();
@@ -67,6 +68,16 @@ public final class SystemClock implements Clock {
         }
     }
 
+    /** Returns whether the timer thread is running (for tests of its idle exit). */
+    boolean hasTimerThread() {
+        wheel.lock().lock();
+        try {
+            return thread != null;
+        } finally {
+            wheel.lock().unlock();
+        }
+    }
+
     /** Returns the number of armed timers (for diagnostics and leak checks). */
     public int pendingTimers() {
         return wheel.size();
@@ -82,7 +93,13 @@ public final class SystemClock implements Clock {
                 if (due.length == 0) {
                     plannedWake = wheel.nextDeadlineLocked(now);
                     if (plannedWake == FOREVER) {
-                        changed.awaitUninterruptibly();
+                        // Idle: linger briefly, then end the thread so an unused clock holds none; the next
+                        // arm() starts a new one.
+                        if (!changed.await(IDLE_LINGER_NANOS, TimeUnit.NANOSECONDS) && wheel.size() == 0) {
+                            thread = null;
+                            plannedWake = FOREVER;
+                            return;
+                        }
                     } else {
                         changed.awaitNanos(plannedWake - now);
                     }

@@ -154,4 +154,26 @@ class SystemClockTest {
     static int liveThreads() {
         return Thread.getAllStackTraces().size();
     }
+
+    @Test
+    void theTimerThreadEndsWhenIdleAndRestartsOnTheNextArm() throws InterruptedException {
+        SystemClock clock = new SystemClock();
+        CountDownLatch fired = new CountDownLatch(2);
+        Timer t = new Timer() {
+            @Override
+            protected void expire() {
+                fired.countDown();
+            }
+        };
+        clock.arm(t, clock.nanoTime() + 1_000_000);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (clock.hasTimerThread() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(clock.hasTimerThread()).as("the idle timer thread ended").isFalse();
+        clock.arm(t, clock.nanoTime() + 1_000_000);
+        assertThat(fired.await(5, TimeUnit.SECONDS))
+                .as("a timer armed after the idle exit still fires")
+                .isTrue();
+    }
 }
