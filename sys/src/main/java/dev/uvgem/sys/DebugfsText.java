@@ -14,8 +14,8 @@ import java.util.function.Supplier;
 /**
  * A read-only debugfs text file ({@code dma_buf/bufinfo}, {@code sync/info}): each open renders the text once from
  * its generator and the file then serves that snapshot, so a reader that reads in pieces sees one consistent
- * state. Reads return bytes from the file position (0 at the end); lseek takes SEEK_SET, SEEK_CUR and SEEK_END and
- * refuses a negative result with EINVAL.
+ * state. Reads return bytes from the file position (0 at the end); lseek takes SEEK_SET and SEEK_CUR, as the
+ * kernel's seq_file does (SEEK_END and the rest: EINVAL), and refuses a negative result with EINVAL.
  *
  * <p>Thread-safety: safe for concurrent opens; the generator must be too. Reads and seeks on one open file are
  * serialised on the file.
@@ -62,12 +62,11 @@ public final class DebugfsText implements Device {
 
         @Override
         public long lseek(OpenFile file, long offset, int whence) {
-            byte[] text = file.privateData(Snapshot.class, Errno.EINVAL).text();
+            file.privateData(Snapshot.class, Errno.EINVAL);
             synchronized (file) {
                 long base = switch (whence) {
                     case Process.SEEK_SET -> 0;
                     case Process.SEEK_CUR -> file.position();
-                    case Process.SEEK_END -> text.length;
                     default -> throw new ErrnoException(Errno.EINVAL);
                 };
                 long pos = base + offset;
