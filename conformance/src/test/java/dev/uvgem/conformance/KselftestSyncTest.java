@@ -293,7 +293,7 @@ class KselftestSyncTest {
 
     @Test
     void testConsumerStressMultiProducerSingleConsumer() throws Exception {
-        consumerStressMultiProducerSingleConsumer(1 << 8);
+        consumerStressMultiProducerSingleConsumer(1 << 7);
     }
 
     @Test

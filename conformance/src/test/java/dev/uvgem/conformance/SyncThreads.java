@@ -28,6 +28,8 @@ final class SyncThreads implements AutoCloseable {
     private final Duration deadline;
     private final List<Thread> threads = new ArrayList<>();
     private final List<Throwable> failures = new ArrayList<>(); // guarded by this
+    private final List<Throwable> cancelled = new ArrayList<>(); // guarded by this: failures after stop()
+    private boolean stopping; // guarded by this
     private Thread owner; // guarded by this: the thread inside runMain, to interrupt on a worker's failure
 
     /**
@@ -60,6 +62,10 @@ final class SyncThreads implements AutoCloseable {
     private void fail(Throwable e) {
         Thread toInterrupt;
         synchronized (this) {
+            if (stopping) {
+                cancelled.add(e);
+                return;
+            }
             failures.add(e);
             if (failures.size() > 1) {
                 return;
@@ -103,9 +109,14 @@ final class SyncThreads implements AutoCloseable {
         }
         Throwable first;
         synchronized (this) {
-            first = failures.isEmpty() ? null : failures.getFirst();
-            for (int i = 1; i < failures.size(); i++) {
-                first.addSuppressed(failures.get(i));
+            first = failures.isEmpty() ? mainFailure : failures.getFirst();
+            if (first != null) {
+                for (int i = 1; i < failures.size(); i++) {
+                    first.addSuppressed(failures.get(i));
+                }
+                for (Throwable c : cancelled) {
+                    first.addSuppressed(c);
+                }
             }
         }
         if (first != null) {
@@ -113,9 +124,6 @@ final class SyncThreads implements AutoCloseable {
                 first.addSuppressed(mainFailure);
             }
             throwUnchecked(first);
-        }
-        if (mainFailure != null) {
-            throwUnchecked(mainFailure);
         }
     }
 
@@ -134,8 +142,11 @@ final class SyncThreads implements AutoCloseable {
         }
     }
 
-    /** Interrupts every live worker and waits a little for them to end. */
+    /** Interrupts every live worker and waits a little for them to end; what they throw now is secondary. */
     private void stop() {
+        synchronized (this) {
+            stopping = true;
+        }
         for (Thread t : threads) {
             t.interrupt();
         }
