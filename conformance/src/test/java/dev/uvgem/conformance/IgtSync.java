@@ -32,7 +32,7 @@ import java.util.List;
  * <p>Thread-safety: stateless; safe wherever the {@link Syscalls} it is given are.
  */
 final class IgtSync {
-    /** Per-fence status IGT counts as an error: exactly -1, nothing else negative ({@code SW_SYNC_FENCE_STATUS_ERROR}). */
+    /** Per-fence status IGT counts as an error ({@code SW_SYNC_FENCE_STATUS_ERROR}): exactly -1, no other errno. */
     static final int STATUS_ERROR = -1;
     /** Per-fence status of a fence not yet signalled. */
     static final int STATUS_ACTIVE = 0;
@@ -246,11 +246,6 @@ final class IgtSync {
         long ts = fenceInfo(user, 0).timestampNs();
         assertThat(ts).as("timestamp of fd %d", fd).isNotZero();
         return ts;
-    }
-
-    /** Closes {@code fd}, asserting it was open. */
-    static void close(Syscalls sys, int fd) {
-        assertThat(sys.close(fd)).as("close(%d)", fd).isZero();
     }
 
     static SyncFenceInfo fenceInfo(byte[] user, int index) {
