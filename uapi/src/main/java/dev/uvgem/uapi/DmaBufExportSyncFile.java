@@ -11,6 +11,8 @@ import java.nio.ByteBuffer;
  *   4  s32 fd     out: the new sync_file fd
  * </pre>
  *
+ * <p>Thread-safety: an immutable value; the buffers it reads and writes are the caller's.
+ *
  * @param flags which fences to snapshot
  * @param fd the sync_file fd
  */

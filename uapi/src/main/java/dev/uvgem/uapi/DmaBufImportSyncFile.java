@@ -11,6 +11,8 @@ import java.nio.ByteBuffer;
  *   4  s32 fd     in: a sync_file fd
  * </pre>
  *
+ * <p>Thread-safety: an immutable value; the buffers it reads and writes are the caller's.
+ *
  * @param flags how to add the fences
  * @param fd the sync_file fd
  */

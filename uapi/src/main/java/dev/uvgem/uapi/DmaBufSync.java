@@ -9,6 +9,8 @@ import java.nio.ByteBuffer;
  *   0  u64 flags  in: SYNC_READ/WRITE/RW | SYNC_START/END
  * </pre>
  *
+ * <p>Thread-safety: an immutable value; the buffers it reads and writes are the caller's.
+ *
  * @param flags the direction and start/end bits
  */
 public record DmaBufSync(long flags) {

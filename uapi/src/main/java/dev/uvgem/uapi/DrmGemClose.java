@@ -10,6 +10,8 @@ import java.nio.ByteBuffer;
  *   4  u32 pad     ignored
  * </pre>
  *
+ * <p>Thread-safety: an immutable value; the buffers it reads and writes are the caller's.
+ *
  * @param handle the GEM handle
  * @param pad padding (not checked by the kernel)
  */

@@ -10,6 +10,8 @@ import java.nio.ByteBuffer;
  *   8  u64 value       out
  * </pre>
  *
+ * <p>Thread-safety: an immutable value; the buffers it reads and writes are the caller's.
+ *
  * @param capability the capability asked about
  * @param value the answer
  */

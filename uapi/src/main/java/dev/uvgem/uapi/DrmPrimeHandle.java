@@ -12,6 +12,8 @@ import java.nio.ByteBuffer;
  *   8  s32 fd      out (export) / in (import)
  * </pre>
  *
+ * <p>Thread-safety: an immutable value; the buffers it reads and writes are the caller's.
+ *
  * @param handle the GEM handle
  * @param flags the export flags
  * @param fd the dma-buf fd

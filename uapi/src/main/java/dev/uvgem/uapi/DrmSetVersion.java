@@ -13,6 +13,8 @@ import java.nio.ByteBuffer;
  *  12  s32 drm_dd_minor
  * </pre>
  *
+ * <p>Thread-safety: an immutable value; the buffers it reads and writes are the caller's.
+ *
  * @param diMajor the interface major version, or -1
  * @param diMinor the interface minor version
  * @param ddMajor the driver major version, or -1

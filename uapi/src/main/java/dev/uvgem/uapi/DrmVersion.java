@@ -20,6 +20,8 @@ import java.nio.ByteBuffer;
  *  56  char*  desc
  * </pre>
  *
+ * <p>Thread-safety: an immutable value; the buffers it reads and writes are the caller's.
+ *
  * @param versionMajor the driver's major version
  * @param versionMinor the driver's minor version
  * @param versionPatchlevel the driver's patch level

@@ -15,6 +15,8 @@ import java.nio.ByteBuffer;
  *  24  u64 size    out: bytes, page-aligned
  * </pre>
  *
+ * <p>Thread-safety: an immutable value; the buffers it reads and writes are the caller's.
+ *
  * @param height rows
  * @param width pixels per row
  * @param bpp bits per pixel

@@ -9,6 +9,8 @@ import java.nio.ByteBuffer;
  *   0  u32 handle  in
  * </pre>
  *
+ * <p>Thread-safety: an immutable value; the buffers it reads and writes are the caller's.
+ *
  * @param handle the GEM handle to close
  */
 public record ModeDestroyDumb(int handle) {

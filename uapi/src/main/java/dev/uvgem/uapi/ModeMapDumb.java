@@ -11,6 +11,8 @@ import java.nio.ByteBuffer;
  *   8  u64 offset  out: the fake offset to pass to mmap on the DRM fd
  * </pre>
  *
+ * <p>Thread-safety: an immutable value; the buffers it reads and writes are the caller's.
+ *
  * @param handle the GEM handle
  * @param pad padding
  * @param offset the fake mmap offset

@@ -11,6 +11,8 @@ import java.nio.ByteBuffer;
  *  36  s32  fence     out: fd of the new sync_file
  * </pre>
  *
+ * <p>Thread-safety: an immutable value; the buffers it reads and writes are the caller's.
+ *
  * @param value the point (unsigned)
  * @param name ignored
  * @param fence the new sync_file's fd (out)

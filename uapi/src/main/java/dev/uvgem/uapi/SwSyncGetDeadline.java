@@ -11,6 +11,8 @@ import java.nio.ByteBuffer;
  *  12  s32 fence_fd     in: a sync_file holding a sw_sync point
  * </pre>
  *
+ * <p>Thread-safety: an immutable value; the buffers it reads and writes are the caller's.
+ *
  * @param deadlineNs the deadline (out)
  * @param pad must be zero
  * @param fenceFd the sync_file's fd

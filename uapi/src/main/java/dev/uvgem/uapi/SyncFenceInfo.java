@@ -14,6 +14,8 @@ import java.nio.ByteBuffer;
  *  72  u64  timestamp_ns     CLOCK_MONOTONIC time of signalling, 0 while active
  * </pre>
  *
+ * <p>Thread-safety: an immutable value; the buffers it reads and writes are the caller's.
+ *
  * @param objName the timeline name
  * @param driverName the driver name
  * @param status the fence's status

@@ -14,6 +14,8 @@ import java.nio.ByteBuffer;
  *  48  u64  sync_fence_info in: user pointer to num_fences {@link SyncFenceInfo} entries
  * </pre>
  *
+ * <p>Thread-safety: an immutable value; the buffers it reads and writes are the caller's.
+ *
  * @param name the sync_file's name
  * @param status the aggregate status
  * @param flags must be zero

@@ -13,6 +13,8 @@ import java.nio.ByteBuffer;
  *  44  u32  pad       in: must be 0
  * </pre>
  *
+ * <p>Thread-safety: an immutable value; the buffers it reads and writes are the caller's.
+ *
  * @param name the new sync_file's name
  * @param fd2 the other sync_file's fd
  * @param fence the new sync_file's fd (out)

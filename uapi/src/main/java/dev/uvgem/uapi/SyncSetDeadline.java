@@ -10,6 +10,8 @@ import java.nio.ByteBuffer;
  *   8  u64 pad          in: must be 0
  * </pre>
  *
+ * <p>Thread-safety: an immutable value; the buffers it reads and writes are the caller's.
+ *
  * @param deadlineNs the deadline
  * @param pad must be zero
  */

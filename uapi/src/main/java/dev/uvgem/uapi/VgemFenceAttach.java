@@ -12,6 +12,8 @@ import java.nio.ByteBuffer;
  *  12  u32 pad        in: must be 0
  * </pre>
  *
+ * <p>Thread-safety: an immutable value; the buffers it reads and writes are the caller's.
+ *
  * @param handle the GEM handle
  * @param flags 0 or {@link Vgem#VGEM_FENCE_WRITE}
  * @param outFence the new fence id

@@ -10,6 +10,8 @@ import java.nio.ByteBuffer;
  *   4  u32 flags   in: must be 0
  * </pre>
  *
+ * <p>Thread-safety: an immutable value; the buffers it reads and writes are the caller's.
+ *
  * @param fence the fence id
  * @param flags must be zero
  */

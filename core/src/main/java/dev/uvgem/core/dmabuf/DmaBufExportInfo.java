@@ -6,6 +6,9 @@ import java.util.Objects;
 /**
  * What an exporter passes to {@link DmaBuf#export}, as {@code struct dma_buf_export_info}.
  *
+ *
+ * <p>Thread-safety: immutable.
+ *
  * @param exporterName the exporter's name, shown as {@code exp_name} (the DRM core exports as {@code "drm"})
  * @param ops the exporter's operations
  * @param priv the exporter's object behind the buffer

@@ -1,6 +1,10 @@
 package dev.uvgem.drivers.drm;
 
-/** Features a DRM driver declares, as the {@code DRIVER_*} bits of {@code drm_driver.driver_features}. */
+/**
+ * Features a DRM driver declares, as the {@code DRIVER_*} bits of {@code drm_driver.driver_features}.
+ *
+ * <p>Thread-safety: immutable.
+ */
 public enum DrmFeature {
     /** Uses the GEM memory manager (handles, GEM_CLOSE, PRIME). */
     GEM,

@@ -11,6 +11,9 @@ import java.util.Objects;
  * An entry of a DRM ioctl table, as {@code struct drm_ioctl_desc}: the request code the kernel declares (whose
  * size and direction decide how much of the argument is copied in and out), who may call it, and the handler.
  *
+ *
+ * <p>Thread-safety: immutable.
+ *
  * @param cmd the declared request code
  * @param flags a mask of {@link #AUTH}, {@link #MASTER}, {@link #ROOT_ONLY}, {@link #RENDER_ALLOW}
  * @param name the kernel's name for the ioctl, for diagnostics

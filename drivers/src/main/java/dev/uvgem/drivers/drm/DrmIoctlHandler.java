@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
  * struct.
  *
  * <p>Context: the calling process; may sleep. Locking: called without DRM core locks held.
+ *
+ * <p>Thread-safety: implementations are called concurrently from any process's threads and must be safe for that.
  */
 @FunctionalInterface
 public interface DrmIoctlHandler {
