@@ -19,12 +19,17 @@ import dev.uvgem.uapi.Errno;
 import dev.uvgem.uapi.ErrnoException;
 import dev.uvgem.uapi.ModeCreateDumb;
 import dev.uvgem.uapi.ModeMapDumb;
+import dev.uvgem.uapi.SyncFenceInfo;
+import dev.uvgem.uapi.SyncFileInfo;
+import dev.uvgem.uapi.SyncIoctl;
 import dev.uvgem.uapi.Vgem;
 import dev.uvgem.uapi.VgemFenceAttach;
 import dev.uvgem.uapi.VgemFenceSignal;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The helpers the IGT vgem and dma-buf suites are written in ({@code lib/igt_vgem}, the PRIME wrappers, {@code
@@ -353,6 +358,32 @@ final class IgtVgem {
         try (SyncFileFd fence = tl.createFence(seq)) {
             dmabufImportSyncFile(sys, dmabuf, flags, fence.fd());
         }
+    }
+
+    /** One fence of a sync file as FILE_INFO reports it: 1 signalled, 0 active, -errno; when it signalled. */
+    record FenceStatus(int status, long timestampNanos) {}
+
+    /** A sync file as FILE_INFO reports it: its status and each fence (containers flattened). */
+    record SyncInfo(int status, List<FenceStatus> fences) {}
+
+    /** SYNC_IOC_FILE_INFO, both passes (count, then the fences); asserts success. */
+    static SyncInfo syncFileInfo(Syscalls sys, int syncFile) {
+        byte[] arg = new byte[SyncFileInfo.SIZE];
+        ok(sys.ioctl(syncFile, SyncIoctl.FILE_INFO, arg, null));
+        int n = SyncFileInfo.read(le(arg)).numFences();
+        byte[] user = new byte[Math.max(1, n) * SyncFenceInfo.SIZE];
+        new SyncFileInfo("", 0, 0, n, 0, n == 0 ? 0 : Syscalls.USER_BASE).write(le(arg));
+        ok(sys.ioctl(syncFile, SyncIoctl.FILE_INFO, arg, user));
+        SyncFileInfo info = SyncFileInfo.read(le(arg));
+        List<FenceStatus> fences = new ArrayList<>();
+        for (int i = 0; i < Math.min(n, info.numFences()); i++) {
+            ByteBuffer b = ByteBuffer.wrap(user, i * SyncFenceInfo.SIZE, SyncFenceInfo.SIZE)
+                    .slice()
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            SyncFenceInfo f = SyncFenceInfo.read(b);
+            fences.add(new FenceStatus(f.status(), f.timestampNs()));
+        }
+        return new SyncInfo(info.status(), List.copyOf(fences));
     }
 
     /** {@code dmabuf_sync_file_busy}: exports with {@code flags} and probes the sync file. */
