@@ -80,7 +80,9 @@ public final class VirtualClock implements Clock {
 
     /**
      * Moves time forward by {@code by} and fires the timers that became due, each at its own deadline: time reads
-     * as that deadline while its timer runs, then as the new time.
+     * as that deadline while its timer runs, then as the new time. Advances from several threads may overlap (one
+     * runs its timers while another moves on); each ends with time at least at its own target, and time never
+     * moves backwards.
      *
      * <p>Context: any thread; runs timer callbacks on it. Locking: must not hold locks the callbacks take.
      */
@@ -108,9 +110,11 @@ public final class VirtualClock implements Clock {
             try {
                 long next = wheel.nextDeadlineLocked(now);
                 if (next > target) {
-                    now = target;
-                    // Normally empty; whatever is due at target must still fire, never be dropped.
-                    due = wheel.collectDueLocked(target);
+                    // Another advance, overlapping this one while its timers ran, may already have gone further:
+                    // time never moves backwards.
+                    now = Math.max(now, target);
+                    // Normally empty; whatever is due must still fire, never be dropped.
+                    due = wheel.collectDueLocked(now);
                     if (due.length == 0) {
                         return;
                     }
