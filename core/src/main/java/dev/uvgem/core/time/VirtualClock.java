@@ -2,18 +2,23 @@ package dev.uvgem.core.time;
 
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A clock that moves only when told: {@link #advance(Duration)} moves time forward and fires every timer that
  * became due, in deadline order, on the advancing thread. Sleepers ({@link #parkUntil}) wake when time passes
  * their deadline. Tests use it to run ten-second fence expiries in microseconds, deterministically.
  *
- * <p>Thread-safety: safe for concurrent use; concurrent advances are serialised by the wheel lock.
+ * <p>Thread-safety: safe for concurrent use. Advances are serialised whole, timers included: an advance that
+ * starts while another runs waits for it, so a timer always runs with time reading its own deadline, and no
+ * thread ever sees time past a deadline whose timer has not run yet. (Timer callbacks must not wait for a thread
+ * that is advancing the same clock.)
  */
 public final class VirtualClock implements Clock {
     private static final long TICK_NANOS = 1_000_000L;
 
     private final TimerWheel wheel;
+    private final ReentrantLock advancing = new ReentrantLock();
     private volatile long now;
 
     /** Creates a virtual clock that reads {@code start} nanoseconds. */
@@ -80,11 +85,11 @@ public final class VirtualClock implements Clock {
 
     /**
      * Moves time forward by {@code by} and fires the timers that became due, each at its own deadline: time reads
-     * as that deadline while its timer runs, then as the new time. Advances from several threads may overlap (one
-     * runs its timers while another moves on); each ends with time at least at its own target, and time never
-     * moves backwards.
+     * as that deadline while its timer runs, then as the new time. An advance that starts while another is running
+     * waits for it to finish, then moves on by its own {@code by}.
      *
-     * <p>Context: any thread; runs timer callbacks on it. Locking: must not hold locks the callbacks take.
+     * <p>Context: any thread; runs timer callbacks on it. Locking: takes the advance lock for the whole advance
+     * and the wheel lock briefly; must not hold locks the callbacks take.
      */
     public void advance(Duration by) {
         advanceNanos(by.toNanos());
@@ -95,6 +100,18 @@ public final class VirtualClock implements Clock {
         if (nanos < 0) {
             throw new IllegalArgumentException("time runs forward: " + nanos);
         }
+        // Whole advances are serialised: were they not, one could move time on while another still held timers
+        // it had collected as due but not yet run, and their fences would signal late, stamped with the wrong
+        // time.
+        advancing.lock();
+        try {
+            advanceLocked(nanos);
+        } finally {
+            advancing.unlock();
+        }
+    }
+
+    private void advanceLocked(long nanos) {
         long target;
         wheel.lock().lock();
         try {
@@ -110,8 +127,7 @@ public final class VirtualClock implements Clock {
             try {
                 long next = wheel.nextDeadlineLocked(now);
                 if (next > target) {
-                    // Another advance, overlapping this one while its timers ran, may already have gone further:
-                    // time never moves backwards.
+                    // Time never moves backwards (a callback may have advanced this clock further, reentrantly).
                     now = Math.max(now, target);
                     // Normally empty; whatever is due must still fire, never be dropped.
                     due = wheel.collectDueLocked(now);
