@@ -48,8 +48,13 @@ import net.jqwik.api.statistics.Statistics;
  * SIGNAL or on the release of its device file; at its deadline exactly, on expiry). Every attached fence is
  * observed through a sync file exported from its buffer right after the attach and handed to an observer process
  * that outlives the workers: FILE_INFO's per-fence status and timestamp must be the model's, at every observation
- * and after the last worker has gone. The default run stays well under 15 s; the stress variant plays longer and
- * more sequences.
+ * and after the last worker has gone. A sync file's fences must also never report a signal time ahead of the
+ * kernel clock.
+ *
+ * <p>The concurrent variant plays a sequence per worker, all at once on threads of their own, with an observer
+ * thread reading the tracked sync files meanwhile; its checks are those that hold in every order (see {@link
+ * VgemConcurrentWorld}). The default run stays well under 15 s; the stress variants play longer and more
+ * sequences.
  *
  * <p>jqwik has no JUnit {@code @Timeout}: each try runs on a thread of its own and fails if it outlives {@link
  * #TRY_TIMEOUT}.
@@ -178,6 +183,44 @@ class FenceGuaranteeProperties {
         play(ops);
     }
 
+    @Provide
+    Arbitrary<List<List<Op>>> concurrentScenarios() {
+        return ops().list()
+                .ofMinSize(40)
+                .ofMaxSize(120)
+                .withSizeDistribution(RandomDistribution.uniform())
+                .list()
+                .ofSize(WORKERS);
+    }
+
+    @Provide
+    Arbitrary<List<List<Op>>> longConcurrentScenarios() {
+        return ops().list().ofMinSize(100).ofMaxSize(300).list().ofSize(WORKERS);
+    }
+
+    /** The same operations played by every worker at once, on threads of their own: see {@link VgemConcurrentWorld}. */
+    @Property(tries = 60)
+    void concurrentInterleavingsKeepTheGuarantee(@ForAll("concurrentScenarios") List<List<Op>> perWorker)
+            throws Throwable {
+        playConcurrently(perWorker);
+    }
+
+    @Property(tries = 400)
+    @Tag("stress")
+    void concurrentInterleavingsKeepTheGuaranteeStress(@ForAll("longConcurrentScenarios") List<List<Op>> perWorker)
+            throws Throwable {
+        playConcurrently(perWorker);
+    }
+
+    private static void playConcurrently(List<List<Op>> perWorker) throws Throwable {
+        VgemConcurrentWorld world = new VgemConcurrentWorld(WORKERS);
+        runWithin(TRY_TIMEOUT, () -> world.play(perWorker));
+        Statistics.label("concurrent fences per try")
+                .collect(world.fences.get() < 5 ? "<5" : world.fences.get() < 15 ? "5-14" : ">=15");
+        Statistics.label("lost races per try")
+                .collect(world.races.get() == 0 ? "0" : world.races.get() < 5 ? "1-4" : ">=5");
+    }
+
     private static void play(List<Op> ops) throws Throwable {
         World world = new World();
         runWithin(TRY_TIMEOUT, () -> world.play(ops));
@@ -190,7 +233,7 @@ class FenceGuaranteeProperties {
     }
 
     /** Runs {@code body} on a thread of its own; fails (with that thread's stack) if it takes longer than {@code limit}. */
-    private static void runWithin(Duration limit, Runnable body) throws Throwable {
+    private static void runWithin(Duration limit, Body body) throws Throwable {
         Throwable[] failure = new Throwable[1];
         Thread t = Thread.ofPlatform().daemon().name("fence-guarantee-try").start(() -> {
             try {
@@ -208,6 +251,11 @@ class FenceGuaranteeProperties {
         if (failure[0] != null) {
             throw failure[0];
         }
+    }
+
+    /** A try's body. */
+    interface Body {
+        void run() throws Throwable;
     }
 
     // ---------------------------------------------------------------- the model
@@ -724,6 +772,11 @@ class FenceGuaranteeProperties {
         private void check(Tracked t) {
             SyncInfo info = IgtVgem.syncFileInfo(observer.sys, t.fd());
             boolean busy = IgtVgem.syncFileBusy(observer.sys, t.fd());
+            for (FenceStatus f : info.fences()) {
+                assertThat(f.timestampNanos())
+                        .as("a fence of the sync file from %s signalled in the past (kernel clock)", t.origin())
+                        .isLessThanOrEqualTo(clock.nanoTime());
+            }
             if (t.fences().isEmpty()) { // the stub: signalled from the start
                 assertThat(info.status()).as("stub from %s", t.origin()).isEqualTo(1);
                 assertThat(info.fences())
