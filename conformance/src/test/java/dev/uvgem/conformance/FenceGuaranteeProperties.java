@@ -94,7 +94,10 @@ class FenceGuaranteeProperties {
     /** Signals a fence id of one of the process's device files; {@code stray}: an id never handed out (0 or next). */
     record Signal(int proc, int id, boolean stray) implements Op {}
 
-    /** Shares a buffer: export in one process, pass the dma-buf, import it into the other's first device file. */
+    /**
+     * Shares a buffer: export in one process and pass the dma-buf to another, which (in the sequential model)
+     * imports it into its first device file at once; concurrently the receiver's own Import steps do that.
+     */
     record Share(int from, int handle, int to) implements Op {}
 
     record MapDmaBuf(int proc, int buf) implements Op {}
