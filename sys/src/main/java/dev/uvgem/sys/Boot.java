@@ -58,7 +58,7 @@ public final class Boot {
     /** Starts a kernel with {@code config}, registers the standard paths, and returns it with its devices. */
     public static Booted kernelWithDevices(KernelConfig config) {
         Kernel kernel = new Kernel(config);
-        DmaBufRegistry dmaBufs = new DmaBufRegistry();
+        DmaBufRegistry dmaBufs = new DmaBufRegistry(config.clock());
         VgemDriver driver = new VgemDriver(config.clock(), config.vgemFenceTimeout());
         DrmDevice vgem = new DrmDevice(driver, BufferAllocator.anonymous(), dmaBufs);
         SyncDebug syncDebug = new SyncDebug();

@@ -1,5 +1,7 @@
 package dev.uvgem.core.dmabuf;
 
+import dev.uvgem.core.fence.Fence;
+import dev.uvgem.core.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -8,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The live dma-bufs of one uvgem kernel, as the kernel's global {@code dmabuf_list}: every exported buffer is
  * listed from export until its file is released, most recently exported first. Also hands out the buffers'
- * inode numbers. One per kernel, never static: several kernels may share a JVM.
+ * inode numbers and the kernel's stub fence. One per kernel, never static: several kernels may share a JVM.
  *
  * <p>Thread-safety: safe for concurrent use. Locking: the list is guarded by the registry's monitor; {@link
  * #bufinfo()} also takes each buffer's reservation lock while holding it (the kernel's order: list mutex, then
@@ -17,9 +19,42 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class DmaBufRegistry {
     private final ArrayList<DmaBuf> buffers = new ArrayList<>();
     private final AtomicLong inodes = new AtomicLong();
+    private final Clock clock;
+    private volatile Fence stub;
 
-    /** Creates an empty registry. */
-    public DmaBufRegistry() {}
+    /**
+     * Creates an empty registry for a kernel on {@code clock}: its stub fence is stamped on that clock when first
+     * used, as the kernel's {@code dma_fence_stub}.
+     */
+    public DmaBufRegistry(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Creates an empty registry without a kernel clock: its stub fence is the JVM-wide {@link Fence#stub()}. */
+    public DmaBufRegistry() {
+        this(null);
+    }
+
+    /**
+     * Returns the kernel's stub fence, as {@code dma_fence_get_stub}: always the same fence, signalled when first
+     * asked for, stamped on the kernel clock (so a sync file holding it never reports a signal time ahead of the
+     * kernel's). Without a kernel clock, the JVM-wide {@link Fence#stub()}.
+     *
+     * <p>Context: any thread, never blocks. Locking: the registry monitor, once.
+     */
+    public Fence stub() {
+        Fence s = stub;
+        if (s == null) {
+            synchronized (this) {
+                s = stub;
+                if (s == null) {
+                    s = clock == null ? Fence.stub() : Fence.privateStub(clock.nanoTime());
+                    stub = s;
+                }
+            }
+        }
+        return s;
+    }
 
     long nextInode() {
         return inodes.incrementAndGet();

@@ -39,7 +39,7 @@ final class DmaBufSyncFiles {
     /**
      * EXPORT_SYNC_FILE: a sync_file (installed close-on-exec) snapshotting the unsignalled fences a CPU access in
      * {@code flags}' direction would wait for: writers for READ, everyone for WRITE (and RW). With none pending
-     * it holds the signalled stub fence. Later additions to the buffer are not tracked.
+     * it holds the kernel's signalled stub fence ({@link DmaBufRegistry#stub()}). Later additions to the buffer are not tracked.
      *
      * @throws ErrnoException EINVAL for flags other than a non-empty subset of RW; EMFILE
      */
@@ -49,7 +49,7 @@ final class DmaBufSyncFiles {
         ResvUsage usage = ResvUsage.rw((a.flags() & WRITE) != 0);
         Fence fence = buf.resv().getSingleton(usage);
         if (fence == null) {
-            fence = Fence.stub();
+            fence = buf.registry().stub();
         }
         int fd = task.install(SyncFile.open(fence), OpenFile.O_CLOEXEC);
         arg.putInt(4, fd);

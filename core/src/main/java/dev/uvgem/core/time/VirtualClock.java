@@ -2,29 +2,28 @@ package dev.uvgem.core.time;
 
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A clock that moves only when told: {@link #advance(Duration)} moves time forward and fires every timer that
  * became due, in deadline order, on the advancing thread. Sleepers ({@link #parkUntil}) wake when time passes
  * their deadline. Tests use it to run ten-second fence expiries in microseconds, deterministically.
  *
- * <p>Thread-safety: safe for concurrent use. Concurrent advances add up (two advances of 1 ms move time by 2 ms)
- * and time never moves backwards; each advance returns once time has reached its target and it has fired the
- * timers it collected (another advancing thread may still be running timers it collected).
+ * <p>Thread-safety: safe for concurrent use. Advances are serialised whole, timers included: an advance that
+ * starts while another runs waits for it, so a timer always runs with time reading its own deadline, and no
+ * thread ever sees time past a deadline whose timer has not run yet. (Timer callbacks must not wait for a thread
+ * that is advancing the same clock.)
  */
 public final class VirtualClock implements Clock {
     private static final long TICK_NANOS = 1_000_000L;
 
     private final TimerWheel wheel;
+    private final ReentrantLock advancing = new ReentrantLock();
     private volatile long now;
-
-    // Guarded by the wheel lock: the time the advances in progress are heading for (at most now when idle).
-    private long goal;
 
     /** Creates a virtual clock that reads {@code start} nanoseconds. */
     public VirtualClock(long start) {
         this.now = start;
-        this.goal = start;
         this.wheel = new TimerWheel(TICK_NANOS, start);
     }
 
@@ -86,9 +85,11 @@ public final class VirtualClock implements Clock {
 
     /**
      * Moves time forward by {@code by} and fires the timers that became due, each at its own deadline: time reads
-     * as that deadline while its timer runs, then as the new time.
+     * as that deadline while its timer runs, then as the new time. An advance that starts while another is running
+     * waits for it to finish, then moves on by its own {@code by}.
      *
-     * <p>Context: any thread; runs timer callbacks on it. Locking: must not hold locks the callbacks take.
+     * <p>Context: any thread; runs timer callbacks on it. Locking: takes the advance lock for the whole advance
+     * and the wheel lock briefly; must not hold locks the callbacks take.
      */
     public void advance(Duration by) {
         advanceNanos(by.toNanos());
@@ -99,12 +100,22 @@ public final class VirtualClock implements Clock {
         if (nanos < 0) {
             throw new IllegalArgumentException("time runs forward: " + nanos);
         }
+        // Whole advances are serialised: were they not, one could move time on while another still held timers
+        // it had collected as due but not yet run, and their fences would signal late, stamped with the wrong
+        // time.
+        advancing.lock();
+        try {
+            advanceLocked(nanos);
+        } finally {
+            advancing.unlock();
+        }
+    }
+
+    private void advanceLocked(long nanos) {
         long target;
         wheel.lock().lock();
         try {
-            // Concurrent advances add up: each extends the time the ones in progress are heading for.
-            goal = Clock.deadlineAfter(Math.max(goal, now), nanos);
-            target = goal;
+            target = Clock.deadlineAfter(now, nanos);
         } finally {
             wheel.lock().unlock();
         }
@@ -116,9 +127,9 @@ public final class VirtualClock implements Clock {
             try {
                 long next = wheel.nextDeadlineLocked(now);
                 if (next > target) {
-                    // Another advance may already have gone further: time never moves back.
+                    // Time never moves backwards (a callback may have advanced this clock further, reentrantly).
                     now = Math.max(now, target);
-                    // Normally empty; whatever is due now must still fire, never be dropped.
+                    // Normally empty; whatever is due must still fire, never be dropped.
                     due = wheel.collectDueLocked(now);
                     if (due.length == 0) {
                         return;
