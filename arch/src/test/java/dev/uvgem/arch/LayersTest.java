@@ -11,7 +11,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Layers only point down: uapi → core → drivers → sys → api → cli, and inside core the kernel's include order
+ * Layers only point down: uapi → core → drivers → sys → api → cli, the remote client beside cli on top of api
+ * (never reaching the kernel below it), and inside core the kernel's include order
  * (time and vfs at the bottom; fence; containers; resv and syncfile; swsync and dmabuf on top). A change that
  * reaches up fails here.
  */
@@ -27,7 +28,7 @@ class LayersTest {
 
     @Test
     void everyLayerIsImported() {
-        for (String pkg : new String[] {"uapi", "core", "drivers", "sys", "api", "cli"}) {
+        for (String pkg : new String[] {"uapi", "core", "drivers", "sys", "api", "client", "cli"}) {
             assertThat(classes.stream().anyMatch(c -> c.getPackageName().startsWith("dev.uvgem." + pkg)))
                     .as("classes of layer %s are on the class path", pkg)
                     .isTrue();
@@ -48,18 +49,34 @@ class LayersTest {
                 .definedBy("dev.uvgem.sys..")
                 .layer("api")
                 .definedBy("dev.uvgem.api..")
+                .layer("client")
+                .definedBy("dev.uvgem.client..")
                 .layer("cli")
                 .definedBy("dev.uvgem.cli..")
                 .whereLayer("cli")
                 .mayNotBeAccessedByAnyLayer()
-                .whereLayer("api")
+                .whereLayer("client")
                 .mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("api")
+                .mayOnlyBeAccessedByLayers("client", "cli")
                 .whereLayer("sys")
                 .mayOnlyBeAccessedByLayers("api", "cli")
                 .whereLayer("drivers")
                 .mayOnlyBeAccessedByLayers("sys", "api", "cli")
                 .whereLayer("core")
                 .mayOnlyBeAccessedByLayers("drivers", "sys", "api", "cli")
+                .check(classes);
+    }
+
+    /** The remote client is the Java API over a socket: it speaks the wire, and knows nothing of the kernel. */
+    @Test
+    void theClientSeesOnlyTheApiAndTheUapi() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.uvgem.client..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.uvgem.core..", "dev.uvgem.drivers..", "dev.uvgem.sys..", "dev.uvgem.daemon..")
                 .check(classes);
     }
 
