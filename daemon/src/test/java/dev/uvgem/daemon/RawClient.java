@@ -24,13 +24,15 @@ final class RawClient implements AutoCloseable {
     static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final SocketChannel channel;
-    private final Selector selector;
+    private final Selector readSelector; // one per direction: a test may send and receive on two threads
+    private final Selector writeSelector;
     private int nextTag = 1000;
 
     private RawClient(SocketChannel channel) throws IOException {
         this.channel = channel;
         channel.configureBlocking(false);
-        this.selector = Selector.open();
+        this.readSelector = Selector.open();
+        this.writeSelector = Selector.open();
     }
 
     static RawClient connect(Path socket) {
@@ -150,10 +152,9 @@ final class RawClient implements AutoCloseable {
                 if (n != 0) {
                     throw new AssertionError(n < 0 ? "connection closed" : "unexpected reply bytes");
                 }
-                selector.selectNow();
-                channel.register(selector, SelectionKey.OP_READ);
-                selector.select(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-                selector.selectedKeys().clear();
+                channel.register(readSelector, SelectionKey.OP_READ);
+                readSelector.select(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                readSelector.selectedKeys().clear();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -208,6 +209,7 @@ final class RawClient implements AutoCloseable {
         if (left <= 0) {
             throw new AssertionError("timed out waiting for the daemon");
         }
+        Selector selector = ops == SelectionKey.OP_READ ? readSelector : writeSelector;
         channel.register(selector, ops);
         selector.select(Math.max(1, left / 1_000_000));
         selector.selectedKeys().clear();
@@ -216,7 +218,8 @@ final class RawClient implements AutoCloseable {
     @Override
     public void close() {
         try {
-            selector.close();
+            readSelector.close();
+            writeSelector.close();
             channel.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
