@@ -29,7 +29,7 @@ final class ReplyWriter {
         return new ReplyWriter(tag, result, 0).finish();
     }
 
-    /** Returns the encoded size of string {@code s}: {@code u16 length} + its UTF-8 bytes. */
+    /** Returns the encoded size of a string whose UTF-8 bytes are {@code utf8}: {@code u16 length} + the bytes. */
     static int strBytes(byte[] utf8) {
         return 2 + utf8.length;
     }
