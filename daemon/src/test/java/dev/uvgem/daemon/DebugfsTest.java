@@ -1,0 +1,51 @@
+package dev.uvgem.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.uvgem.sys.KernelConfig;
+import dev.uvgem.uapi.Errno;
+import dev.uvgem.uapi.ModeCreateDumb;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** With {@code --debugfs}: the debugfs paths open for admin connections only. */
+class DebugfsTest extends DaemonTestSupport {
+    @Override
+    KernelConfig kernelConfig() {
+        return KernelConfig.defaults().withDebugfs(true);
+    }
+
+    @Test
+    void onlyAdminConnectionsOpenDebugfs() {
+        RawClient user = user("user");
+        RawClient admin = admin("admin");
+        for (String path : new String[] {
+            "/sys/kernel/debug/sync/sw_sync", "/sys/kernel/debug/dma_buf/bufinfo", "/sys/kernel/debug/sync/info"
+        }) {
+            assertThat(Calls.open(user, path, Calls.O_RDWR)).as(path).isEqualTo(Errno.EACCES.negative());
+            assertThat(Calls.open(admin, path, Calls.O_RDWR)).as(path).isGreaterThanOrEqualTo(3);
+        }
+    }
+
+    @Test
+    void bufinfoReadsAsTextInPieces() {
+        RawClient user = user("user");
+        int card = Calls.openCard(user);
+        ModeCreateDumb bo = Calls.createDumb(user, card, 32, 32);
+        Calls.export(user, card, bo.handle());
+
+        RawClient admin = admin("admin");
+        int fd = (int) Calls.open(admin, "/sys/kernel/debug/dma_buf/bufinfo", 0);
+        StringBuilder text = new StringBuilder();
+        while (true) {
+            Reply r = admin.call(Op.READ, Body.of().i32(fd).u32(16));
+            assertThat(r.result()).isBetween(0L, 16L);
+            if (r.result() == 0) {
+                break;
+            }
+            text.append(new String(r.bytes((int) r.result()), StandardCharsets.UTF_8));
+        }
+        assertThat(text).contains("Dma-buf Objects:").contains("Total 1 objects");
+        assertThat(admin.result(Op.LSEEK, Body.of().i32(fd).i64(0).u32(0))).isZero();
+    }
+}
