@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -27,10 +28,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * ({@code ../shared/contract/wire-v1.md}). Every {@link Syscalls} method is one request; the result is the
  * daemon's, {@code -errno} included, so the Java API on top behaves as it does on an embedded kernel.
  *
- * <p><b>One connection, many threads.</b> Each call takes a fresh tag, registers a waiter under it, writes its
- * frame (writes are serialised, whole frames at a time) and parks; one reader thread completes the waiter whose
- * tag a reply carries, in whatever order the replies come. So a thread parked in a {@link #poll} (which the daemon
- * parks too) holds up nobody: another thread's ioctl on the same connection is answered meanwhile.
+ * <p><b>One connection, many threads.</b> Each call takes a fresh tag, registers a waiter under it and writes its
+ * frame (writes are serialised, whole frames at a time). Replies are read by one waiting thread at a time, the
+ * <em>reader</em> (leader/follower): it completes the waiter whose tag each reply carries, in whatever order the
+ * replies come, until its own reply is in; then it hands the reading over to another waiting thread, if any. The
+ * other waiters park. So a thread parked in a {@link #poll} (which the daemon parks too) holds up nobody: another
+ * thread's ioctl on the same connection is answered meanwhile. A thread alone on the connection reads its own
+ * reply, with no hand-off between threads. Measured on one machine against the same daemon, a cheap ioctl's
+ * round trip went from 14-15 us with a dedicated reader thread waking the caller (a raw blocking socket to the
+ * daemon: 8.7 us) to 10.0 us this way (raw: 9.1 us).
  *
  * <p><b>Interrupts.</b> The socket is non-blocking, so a caller's interrupt never closes it (a blocking JDK
  * channel is closed by an interrupt of any thread in its I/O). A thread interrupted while it waits sends CANCEL
@@ -56,8 +62,9 @@ public final class RemoteSyscalls implements Syscalls {
 
     private final Path socket;
     private final SocketChannel channel;
-    private final Selector readSelector;
-    private final Thread reader;
+    private final ReentrantLock readLock = new ReentrantLock(); // held by the reader: the one thread reading
+    private final Selector readSelector; // guarded by readLock (wakeup() from any thread)
+    private ByteBuffer in = ByteBuffer.allocate(INITIAL_INPUT).order(ByteOrder.LITTLE_ENDIAN); // guarded by readLock
     private final ConcurrentHashMap<Integer, Call> calls = new ConcurrentHashMap<>();
     private final AtomicInteger nextTag = new AtomicInteger();
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -74,10 +81,6 @@ public final class RemoteSyscalls implements Syscalls {
         this.socket = socket;
         this.channel = channel;
         this.readSelector = readSelector;
-        this.reader = Thread.ofPlatform()
-                .name("uvgem-client-reader " + socket.getFileName())
-                .daemon(true)
-                .unstarted(this::readLoop);
     }
 
     /**
@@ -111,7 +114,6 @@ public final class RemoteSyscalls implements Syscalls {
             throw e;
         }
         RemoteSyscalls r = new RemoteSyscalls(socket, channel, selector);
-        r.reader.start();
         try {
             r.hello(name);
         } catch (IOException | RuntimeException e) {
@@ -334,15 +336,58 @@ public final class RemoteSyscalls implements Syscalls {
             try {
                 channel.shutdownOutput();
             } catch (IOException e) {
-                // the connection is gone already: the reader ends on its own
+                // the connection is gone already
             } finally {
                 writeLock.unlock();
             }
-            joinReader(CLOSE_GRACE);
+            drainUntilEnd(System.nanoTime() + CLOSE_GRACE.toNanos());
         }
         broken("closed by the client");
         closeChannel();
-        joinReader(CLOSE_GRACE);
+        if (readLock.tryLock()) { // else the reader closes it, as it finds the channel closed
+            try {
+                closeQuietly(readSelector);
+            } finally {
+                readLock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Reads (delivering replies still on their way) until the daemon ends the connection or {@code deadline}
+     * passes; an interrupt does not shorten it (the thread stays interrupted).
+     */
+    private void drainUntilEnd(long deadline) {
+        boolean interrupted = false;
+        boolean locked = false;
+        while (!locked) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            try {
+                locked = readLock.tryLock(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (locked) {
+            try {
+                while (brokenBecause == null) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    interrupted |= Thread.interrupted();
+                    readSome(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                }
+            } finally {
+                readLock.unlock();
+            }
+        }
+        if (interrupted | Thread.interrupted()) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -413,20 +458,58 @@ public final class RemoteSyscalls implements Syscalls {
     }
 
     /**
-     * Parks until {@code c} is done. An interrupt sends CANCEL for the request once (a parked call then ends with
-     * -EINTR; any other is answered anyway) and waiting goes on; the thread is left interrupted.
+     * Waits until {@code c} is done: as the reader if no thread is reading, else parked until the reader completes
+     * {@code c} or hands the reading over. An interrupt sends CANCEL for the request once (a parked call then ends
+     * with -EINTR; any other is answered anyway) and waiting goes on; the thread is left interrupted.
+     *
+     * <p>Locking: takes readLock (never waiting for it) and, outside it, writeLock for a CANCEL; no thread waits
+     * for writeLock while holding readLock, so a writer waiting for the socket to drain always has a reader
+     * draining the replies that may be holding the daemon up.
      */
     private void await(Call c, int tag) {
         boolean interrupted = false;
         while (!c.done) {
-            LockSupport.park(this);
-            if (Thread.interrupted() && !interrupted) {
-                interrupted = true;
+            boolean cancelNow = false;
+            if (readLock.tryLock()) {
+                try {
+                    while (!c.done) {
+                        readSome(0);
+                        if (Thread.interrupted() && !interrupted) {
+                            interrupted = true;
+                            cancelNow = true;
+                            break; // CANCEL is written without reading: never hold readLock waiting for writeLock
+                        }
+                    }
+                } finally {
+                    readLock.unlock();
+                    handOff();
+                }
+            } else {
+                LockSupport.park(this);
+                if (Thread.interrupted() && !interrupted) {
+                    interrupted = true;
+                    cancelNow = true;
+                }
+            }
+            if (cancelNow) {
                 cancel(tag);
             }
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Wakes one thread still waiting for a reply, to take the reading over. A thread that failed to become the
+     * reader registered its call before trying, so a reader that has just stopped finds it here.
+     */
+    private void handOff() {
+        for (Call c : calls.values()) {
+            if (c.waiter != null && !c.done) {
+                LockSupport.unpark(c.waiter);
+                return;
+            }
         }
     }
 
@@ -480,39 +563,43 @@ public final class RemoteSyscalls implements Syscalls {
         return interrupted | Thread.interrupted();
     }
 
-    // ---- the reader thread ----
+    // ---- reading, by the thread holding readLock ----
 
-    private void readLoop() {
-        ByteBuffer in = ByteBuffer.allocate(INITIAL_INPUT).order(ByteOrder.LITTLE_ENDIAN);
+    /**
+     * One step of reading: delivers the replies the socket holds, or, if it holds none, waits for more (up to
+     * {@code timeoutMs}, 0 for no limit; an interrupt or {@link Selector#wakeup()} ends the wait early). When the
+     * connection is found ended or unusable, marks it so, which completes every call in flight.
+     *
+     * <p>Context: the thread holding {@code readLock}.
+     */
+    private void readSome(long timeoutMs) {
+        if (brokenBecause != null) {
+            broken(brokenBecause); // completes any call registered since: no reader waits for nothing
+            return;
+        }
         String why;
         try {
-            while (true) {
-                int n = channel.read(in);
-                if (n < 0) {
-                    why = "the daemon ended the connection";
-                    break;
-                }
-                if (n == 0) {
-                    if (brokenBecause != null) {
-                        why = brokenBecause;
-                        break;
-                    }
-                    readSelector.select();
-                    readSelector.selectedKeys().clear();
-                    continue;
-                }
+            int n = channel.read(in);
+            if (n == 0) {
+                readSelector.select(timeoutMs);
+                readSelector.selectedKeys().clear();
+                return;
+            }
+            if (n < 0) {
+                why = "the daemon ended the connection";
+            } else {
                 in.flip();
                 why = deliver(in);
-                if (why != null) {
-                    break;
-                }
                 in = compactOrGrow(in);
+                if (why == null) {
+                    return;
+                }
             }
         } catch (IOException | ClosedSelectorException e) {
             why = brokenBecause != null ? brokenBecause : "read failed: " + e;
         } catch (RuntimeException | Error e) {
-            LOG.log(Level.ERROR, "uvgem client reader failed", e);
-            why = "reader failed: " + e;
+            LOG.log(Level.ERROR, "uvgem client: reading the connection failed", e);
+            why = "reading failed: " + e;
         }
         broken(why);
         closeChannel();
@@ -587,7 +674,7 @@ public final class RemoteSyscalls implements Syscalls {
             // nothing more to do
         }
         readSelector.wakeup();
-        if (Thread.currentThread() == reader) {
+        if (readLock.isHeldByCurrentThread()) {
             closeQuietly(readSelector);
         }
         if (writeLock.tryLock()) {
@@ -606,29 +693,6 @@ public final class RemoteSyscalls implements Syscalls {
             s.close();
         } catch (IOException e) {
             // nothing more to do
-        }
-    }
-
-    /** Waits up to {@code limit} for the reader to end; an interrupt does not shorten the wait. */
-    private void joinReader(Duration limit) {
-        if (Thread.currentThread() == reader) {
-            return;
-        }
-        long deadline = System.nanoTime() + limit.toNanos();
-        boolean interrupted = false;
-        while (reader.isAlive()) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                break;
-            }
-            try {
-                reader.join(Duration.ofNanos(left));
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 

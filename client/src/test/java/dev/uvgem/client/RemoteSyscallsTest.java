@@ -180,6 +180,24 @@ class RemoteSyscallsTest {
         assertThat(get(a)).isEqualTo(100);
     }
 
+    /** Whichever thread is reading stops when its own reply is in; a waiting thread takes the reading over. */
+    @Test
+    void theReadingPassesToAThreadStillWaiting() throws Exception {
+        connect();
+        List<CompletableFuture<Long>> calls = new ArrayList<>();
+        List<Request> requests = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            int fd = 20 + i;
+            calls.add(async(() -> sys.dup(fd)));
+            requests.add(fake.next());
+        }
+        for (int i = 0; i < 4; i++) { // in the order sent: each reader's own reply comes first
+            Request r = requests.get(i);
+            fake.reply(r.tag(), 100 + r.i32(), new byte[0]);
+            assertThat(get(calls.get(i))).isEqualTo(120 + i);
+        }
+    }
+
     @Test
     void aParkedPollHoldsUpNoOtherThread() throws Exception {
         connect();
