@@ -8,6 +8,7 @@ import dev.uvgem.api.DmaBufFd;
 import dev.uvgem.api.MappedMemory;
 import dev.uvgem.api.SwSyncTimelineFd;
 import dev.uvgem.api.SyncFileFd;
+import dev.uvgem.api.Syscalls;
 import dev.uvgem.api.Uvgem;
 import dev.uvgem.api.UvgemFile;
 import dev.uvgem.api.VgemDevice;
@@ -18,12 +19,19 @@ import dev.uvgem.daemon.DaemonConfig;
 import dev.uvgem.sys.KernelConfig;
 import dev.uvgem.uapi.Errno;
 import dev.uvgem.uapi.ErrnoException;
+import dev.uvgem.uapi.Vgem;
+import dev.uvgem.uapi.VgemFenceSignal;
 import java.io.IOException;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -253,6 +261,54 @@ class DaemonIntegrationTest {
         daemon = Daemon.start(DaemonConfig.defaults(dir.resolve("run2/uvgem.sock"))
                 .withMemoryRoot(dir.resolve("shm"))
                 .withIoThreads(1));
+    }
+
+    /**
+     * Many threads on one connection: fence cycles, parked polls woken by other threads' signals, and ioctls whose
+     * multi-MiB user windows fill the socket both ways; every reply reaches its caller.
+     */
+    @Test
+    void manyThreadsShareOneConnectionWithBigFramesBothWays() throws Exception {
+        try (Uvgem uvgem = user("busy");
+                VgemDevice vgem = uvgem.openVgem()) {
+            Syscalls sys = uvgem.syscalls();
+            int threads = 6;
+            int rounds = 40;
+            List<CompletableFuture<Void>> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                workers.add(CompletableFuture.runAsync(
+                        () -> {
+                            for (int i = 0; i < rounds; i++) {
+                                if (id % 2 == 0) {
+                                    byte[] user = new byte[3 << 20];
+                                    user[user.length - 1] = (byte) (id * 31 + i);
+                                    byte[] arg = new byte[VgemFenceSignal.SIZE];
+                                    new VgemFenceSignal(1_000_000 + id, 0).write(le(arg));
+                                    long r = sys.ioctl(vgem.fd(), Vgem.IOCTL_FENCE_SIGNAL, arg, user);
+                                    assertThat(r).isEqualTo(Errno.ENOENT.negative());
+                                    assertThat(user[user.length - 1]).isEqualTo((byte) (id * 31 + i));
+                                } else {
+                                    try (BufferObject bo = vgem.createDumb(64, 1, 32);
+                                            DmaBufFd dmabuf = bo.export(false)) {
+                                        VgemFence fence = bo.attachFence(true);
+                                        CompletableFuture<Integer> poll = CompletableFuture.supplyAsync(
+                                                () -> dmabuf.poll(UvgemFile.POLLIN, Duration.ofSeconds(20)));
+                                        fence.signal();
+                                        assertThat(poll.join()).isEqualTo(UvgemFile.POLLIN);
+                                    }
+                                }
+                            }
+                        },
+                        Executors.newVirtualThreadPerTaskExecutor()));
+            }
+            CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).get(50, TimeUnit.SECONDS);
+            assertThat(vgem.version().name()).isEqualTo("vgem");
+        }
+    }
+
+    private static ByteBuffer le(byte[] bytes) {
+        return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     private java.util.List<Path> memoryFiles() throws IOException {
