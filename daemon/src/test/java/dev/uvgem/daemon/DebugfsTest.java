@@ -50,6 +50,8 @@ class DebugfsTest extends DaemonTestSupport {
         }
         assertThat(text).contains("Dma-buf Objects:").contains("Total 1 objects");
         assertThat(admin.result(Op.LSEEK, Body.of().i32(fd).i64(0).u32(0))).isZero();
+        Reply whole = admin.call(Op.READ, Body.of().i32(fd).u32(0xffffffffL));
+        assertThat(whole.result()).as("a huge count reads what there is").isEqualTo(text.length());
     }
 
     @Test
