@@ -11,8 +11,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Layers only point down: uapi → core → drivers → sys → api → cli, the remote client beside cli on top of api
- * (never reaching the kernel below it), and inside core the kernel's include order
+ * Layers only point down: uapi → core → drivers → sys → api → cli, with the daemon a layer above sys that only
+ * cli reaches, and the remote client a layer on top of api that only cli reaches (it speaks the wire, and never
+ * reaches the kernel below api nor the daemon's code); and inside core the kernel's include order
  * (time and vfs at the bottom; fence; containers; resv and syncfile; swsync and dmabuf on top). A change that
  * reaches up fails here.
  */
@@ -28,7 +29,7 @@ class LayersTest {
 
     @Test
     void everyLayerIsImported() {
-        for (String pkg : new String[] {"uapi", "core", "drivers", "sys", "api", "client", "cli"}) {
+        for (String pkg : new String[] {"uapi", "core", "drivers", "sys", "daemon", "api", "client", "cli"}) {
             assertThat(classes.stream().anyMatch(c -> c.getPackageName().startsWith("dev.uvgem." + pkg)))
                     .as("classes of layer %s are on the class path", pkg)
                     .isTrue();
@@ -47,6 +48,8 @@ class LayersTest {
                 .definedBy("dev.uvgem.drivers..")
                 .layer("sys")
                 .definedBy("dev.uvgem.sys..")
+                .layer("daemon")
+                .definedBy("dev.uvgem.daemon..")
                 .layer("api")
                 .definedBy("dev.uvgem.api..")
                 .layer("client")
@@ -59,12 +62,14 @@ class LayersTest {
                 .mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("api")
                 .mayOnlyBeAccessedByLayers("client", "cli")
+                .whereLayer("daemon")
+                .mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("sys")
-                .mayOnlyBeAccessedByLayers("api", "cli")
+                .mayOnlyBeAccessedByLayers("daemon", "api", "cli")
                 .whereLayer("drivers")
-                .mayOnlyBeAccessedByLayers("sys", "api", "cli")
+                .mayOnlyBeAccessedByLayers("sys", "daemon", "api", "cli")
                 .whereLayer("core")
-                .mayOnlyBeAccessedByLayers("drivers", "sys", "api", "cli")
+                .mayOnlyBeAccessedByLayers("drivers", "sys", "daemon", "api", "cli")
                 .check(classes);
     }
 

@@ -71,7 +71,7 @@ final class DaemonEnv implements Env {
             throw new UncheckedIOException(e);
         }
         Process spawned = daemon.kernel().processes().stream()
-                .filter(p -> !before.contains(p) && p.comm().equals(comm))
+                .filter(p -> !before.contains(p) && comm.startsWith(p.comm())) // the daemon cuts comm to 15 bytes
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("the daemon has no new process " + comm));
         Uvgem p = Uvgem.over(new Reaped(remote, spawned));

@@ -266,11 +266,17 @@ final class Connection implements EventLoop.Handler, ReplySink {
         try {
             closeWhenFlushed = true;
             now = pending.isEmpty();
+            SelectionKey k = key;
+            if (!now && k != null && k.isValid()) {
+                k.interestOpsAnd(~SelectionKey.OP_READ); // nothing more is read: do not spin on readable input
+            }
         } finally {
             writeLock.unlock();
         }
         if (now) {
             close();
+        } else {
+            loop.wakeup();
         }
     }
 

@@ -132,8 +132,8 @@ public final class Daemon implements AutoCloseable {
             throw failure[0];
         }
         LOG.log(
-                Level.INFO,
-                () -> "uvgem daemon " + version + " listening on " + config.socket() + " (admin " + config.adminSocket()
+                Level.DEBUG,
+                () -> version + " daemon listening on " + config.socket() + " (admin " + config.adminSocket()
                         + "), buffer memory in " + memory.path());
     }
 

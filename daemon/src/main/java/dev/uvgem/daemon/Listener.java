@@ -5,6 +5,7 @@ import java.lang.System.Logger.Level;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.function.BiConsumer;
 
 /**
@@ -15,10 +16,13 @@ import java.util.function.BiConsumer;
  */
 final class Listener implements EventLoop.Handler {
     private static final System.Logger LOG = System.getLogger(Listener.class.getName());
+    /** How long accepting pauses after accept failed (out of fds). */
+    private static final Duration RETRY = Duration.ofMillis(100);
 
     private final ServerSocketChannel server;
     private final boolean admin;
     private final BiConsumer<SocketChannel, Boolean> admit;
+    private EventLoop loop;
 
     Listener(ServerSocketChannel server, boolean admin, BiConsumer<SocketChannel, Boolean> admit) {
         this.server = server;
@@ -28,6 +32,7 @@ final class Listener implements EventLoop.Handler {
 
     /** Registers the (non-blocking) server socket with {@code loop}; call on the loop's thread. */
     void register(EventLoop loop) throws IOException {
+        this.loop = loop;
         server.configureBlocking(false);
         server.register(loop.selector(), SelectionKey.OP_ACCEPT, this);
     }
@@ -38,8 +43,21 @@ final class Listener implements EventLoop.Handler {
             SocketChannel ch;
             try {
                 ch = server.accept();
-            } catch (IOException e) { // e.g. EMFILE: the pending connection waits for the next round
-                LOG.log(Level.WARNING, "accept failed: " + e.getMessage());
+            } catch (IOException e) { // e.g. EMFILE: pause accepting instead of spinning on the pending connection
+                LOG.log(Level.WARNING, "accept failed, pausing for " + RETRY.toMillis() + " ms: " + e.getMessage());
+                key.interestOps(0);
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        Thread.sleep(RETRY);
+                    } catch (InterruptedException ignored) {
+                        // resume at once
+                    }
+                    loop.execute(() -> {
+                        if (key.isValid()) {
+                            key.interestOps(SelectionKey.OP_ACCEPT);
+                        }
+                    });
+                });
                 return;
             }
             if (ch == null) {

@@ -35,6 +35,12 @@ final class Session implements ParkedCall.Owner {
     private static final System.Logger LOG = System.getLogger(Session.class.getName());
     /** The most bytes one READ returns: a longer count reads this much, as a short read(2) may. */
     static final int READ_MAX = 1 << 20;
+    /**
+     * The most bytes one parked (blocking) READ returns: its buffer is held while it sleeps, so that a client
+     * parking many reads cannot hold much memory. Blocking reads are DRM events, eventfd counters and debugfs
+     * text, all far smaller or readable in pieces.
+     */
+    static final int PARKED_READ_MAX = 64 << 10;
     /** mmap lengths beyond the x86-64 user address space (47 bits). */
     private static final long TASK_SIZE = 1L << 47;
 
@@ -250,8 +256,10 @@ final class Session implements ParkedCall.Owner {
 
     private void read(int tag, BodyReader body) {
         int fd = body.i32();
-        int count = (int) Math.min(body.u32(), READ_MAX);
+        long requested = body.u32();
         Process p = process;
+        boolean parks = mayBlock(p, fd);
+        int count = (int) Math.min(requested, parks ? PARKED_READ_MAX : READ_MAX);
         byte[] buffer = new byte[count];
         ParkedCall.Body call = new ParkedCall.Body() {
             @Override
@@ -269,7 +277,7 @@ final class Session implements ParkedCall.Owner {
                         .finish();
             }
         };
-        if (mayBlock(p, fd)) {
+        if (parks) {
             park(tag, call);
         } else {
             out.send(call.reply(call.call()));

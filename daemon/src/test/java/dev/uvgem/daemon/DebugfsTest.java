@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.uvgem.sys.KernelConfig;
 import dev.uvgem.uapi.Errno;
 import dev.uvgem.uapi.ModeCreateDumb;
+import dev.uvgem.uapi.SwSyncCreateFenceData;
+import dev.uvgem.uapi.SwSyncIoctl;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** With {@code --debugfs}: the debugfs paths open for admin connections only. */
@@ -47,5 +50,34 @@ class DebugfsTest extends DaemonTestSupport {
         }
         assertThat(text).contains("Dma-buf Objects:").contains("Total 1 objects");
         assertThat(admin.result(Op.LSEEK, Body.of().i32(fd).i64(0).u32(0))).isZero();
+        Reply whole = admin.call(Op.READ, Body.of().i32(fd).u32(0xffffffffL));
+        assertThat(whole.result()).as("a huge count reads what there is").isEqualTo(text.length());
+    }
+
+    @Test
+    void aTimelinePassedToAnotherConnectionWakesItsParkedPollWhenAdvanced() {
+        RawClient owner = admin("owner");
+        RawClient waiter = admin("waiter");
+        int timeline = (int) Calls.open(owner, "/sys/kernel/debug/sync/sw_sync", Calls.O_RDWR);
+        int theirs = (int) Calls.fdRecv(waiter, Calls.fdSend(owner, timeline));
+        byte[] arg = Calls.struct(SwSyncCreateFenceData.SIZE, b -> new SwSyncCreateFenceData(2, "frame", 0).write(b));
+        Calls.Ioctl created = Calls.ioctl(waiter, theirs, SwSyncIoctl.CREATE_FENCE, arg, new byte[0]);
+        assertThat(created.result()).isZero();
+        int fence = SwSyncCreateFenceData.read(created.argBuffer()).fence();
+        int poll = waiter.newTag();
+        waiter.send(poll, Op.POLL, Calls.pollBody(fence, Calls.POLLIN, -1));
+
+        byte[] one = Calls.struct(4, b -> b.putInt(0, 1));
+        assertThat(Calls.ioctl(owner, timeline, SwSyncIoctl.INC, one, new byte[0])
+                        .result())
+                .isZero();
+        waiter.expectSilence(Duration.ofMillis(30));
+        assertThat(Calls.ioctl(owner, timeline, SwSyncIoctl.INC, one, new byte[0])
+                        .result())
+                .isZero();
+        Reply r = waiter.receive();
+        assertThat(r.tag()).isEqualTo(poll);
+        assertThat(r.result()).isEqualTo(1);
+        assertThat(r.i16()).isEqualTo(Calls.POLLIN);
     }
 }
