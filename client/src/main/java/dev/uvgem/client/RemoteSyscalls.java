@@ -57,7 +57,7 @@ public final class RemoteSyscalls implements Syscalls {
     static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
     /** The input buffer's size when idle. */
     private static final int INITIAL_INPUT = 64 * 1024;
-    /** The tag of no request: replies to it (and to unknown tags) are dropped. */
+    /** The result of every call once the connection is gone. */
     private static final long NOT_CONNECTED = Errno.ENOTCONN.negative();
 
     private final Path socket;
@@ -544,6 +544,10 @@ public final class RemoteSyscalls implements Syscalls {
             closeChannel();
             return false;
         } finally {
+            if (brokenBecause != null && writeSelector != null) { // closeChannel() found the lock taken
+                closeQuietly(writeSelector);
+                writeSelector = null;
+            }
             writeLock.unlock();
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -681,6 +685,7 @@ public final class RemoteSyscalls implements Syscalls {
             try {
                 if (writeSelector != null) {
                     closeQuietly(writeSelector);
+                    writeSelector = null;
                 }
             } finally {
                 writeLock.unlock();
