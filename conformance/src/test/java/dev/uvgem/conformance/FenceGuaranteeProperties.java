@@ -519,9 +519,7 @@ class FenceGuaranteeProperties {
         }
 
         private static int pass(Proc from, int fd, Proc to) {
-            byte[] token = new byte[16];
-            IgtVgem.ok(from.sys.fdSend(fd, token));
-            return (int) IgtVgem.ok(to.sys.fdRecv(token));
+            return FdPassing.receive(to.sys, FdPassing.send(from.sys, fd));
         }
 
         // ---- buffers

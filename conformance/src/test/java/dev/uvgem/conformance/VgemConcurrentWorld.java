@@ -320,9 +320,7 @@ final class VgemConcurrentWorld {
      * or other threads moved the clock past the token's lifetime in between (the file was dropped).
      */
     private int pass(CProc from, int fd, CProc to) {
-        byte[] token = new byte[16];
-        IgtVgem.ok(from.sys.fdSend(fd, token));
-        long r = to.sys.fdRecv(token);
+        long r = to.sys.fdRecv(FdPassing.send(from.sys, fd));
         if (r == Errno.EBADF.negative() || r == Errno.ENOENT.negative()) {
             races.incrementAndGet();
             return -1;
