@@ -217,11 +217,7 @@ final class VgemConcurrentWorld {
         }
 
         observer.uvgem.close();
-        Boot.Devices d = booted.devices();
-        assertThat(d.vgem().liveObjects()).as("GEM objects left").isZero();
-        assertThat(d.vgem().openFiles()).as("device files left").isZero();
-        assertThat(d.dmaBufs().count()).as("dma-bufs left").isZero();
-        assertThat(clock.pendingTimers()).as("timers left").isZero();
+        FenceGuaranteeProperties.assertNothingLeft(booted.devices(), clock);
     }
 
     /** Checks every tracked sync file: signalled fences keep their timestamps, none later than its bound. */
