@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * A uvgem process (one connection of the daemon) and its system calls: open, close, dup, ioctl, poll, read, lseek,
@@ -180,16 +181,7 @@ public final class Process implements Task {
             if (path == null) {
                 throw new ErrnoException(Errno.EFAULT);
             }
-            int fd = fds.reserve(flags & O_CLOEXEC);
-            OpenFile file;
-            try {
-                file = kernel.openPath(path, flags, this, admin);
-            } catch (RuntimeException | Error e) {
-                fds.unreserve(fd);
-                throw e;
-            }
-            installReservedOrPut(fd, file);
-            return fd;
+            return installNew(flags & O_CLOEXEC, () -> kernel.openPath(path, flags, this, admin));
         });
     }
 
@@ -444,16 +436,7 @@ public final class Process implements Task {
             if (token == null) {
                 throw new ErrnoException(Errno.EFAULT);
             }
-            int fd = fds.reserve(0);
-            OpenFile file;
-            try {
-                file = kernel.receive(token);
-            } catch (RuntimeException | Error e) {
-                fds.unreserve(fd);
-                throw e;
-            }
-            installReservedOrPut(fd, file);
-            return fd;
+            return installNew(0, () -> kernel.receive(token));
         });
     }
 
@@ -549,6 +532,23 @@ public final class Process implements Task {
         }
     }
 
+    /**
+     * Reserves the lowest free fd first (so a full table fails before anything is opened or consumed), then gets
+     * the file: if that fails the fd is given back; otherwise the file is installed there.
+     */
+    private int installNew(int fdFlags, Supplier<OpenFile> open) {
+        int fd = fds.reserve(fdFlags);
+        OpenFile file;
+        try {
+            file = open.get();
+        } catch (RuntimeException | Error e) {
+            fds.unreserve(fd);
+            throw e;
+        }
+        installReservedOrPut(fd, file);
+        return fd;
+    }
+
     private void installReservedOrPut(int fd, OpenFile file) {
         try {
             fds.installReserved(fd, file);
@@ -604,7 +604,8 @@ public final class Process implements Task {
 
     /**
      * The process as one ioctl sees it: its user window is the call's, and every file it looks up stays
-     * referenced (pinned) until the call returns, as {@code fdget} guarantees on Linux.
+     * referenced (pinned) until the call returns, as {@code fdget} guarantees on Linux. Everything else (installing
+     * fds, privilege, command name) is the process's own, so those calls go to the process.
      */
     private final class CallTask implements Task {
         private final UserWindow user;
@@ -627,23 +628,23 @@ public final class Process implements Task {
         }
 
         @Override
-        public int install(OpenFile file, int fdFlags) {
-            return installOrPut(file, fdFlags);
-        }
-
-        @Override
         public UserMemory user() {
             return user;
         }
 
         @Override
+        public int install(OpenFile file, int fdFlags) {
+            return Process.this.install(file, fdFlags);
+        }
+
+        @Override
         public boolean isAdmin() {
-            return admin;
+            return Process.this.isAdmin();
         }
 
         @Override
         public String comm() {
-            return comm;
+            return Process.this.comm();
         }
 
         void unpin() {
