@@ -20,17 +20,7 @@ import java.time.Duration;
  * <p>Thread-safety: safe for concurrent use.
  */
 public final class VgemFence extends Fence {
-    private static final FenceOps OPS = new FenceOps() {
-        @Override
-        public String driverName(Fence fence) {
-            return "vgem";
-        }
-
-        @Override
-        public String timelineName(Fence fence) {
-            return "unbound";
-        }
-    };
+    private static final FenceOps OPS = FenceOps.named("vgem", "unbound");
 
     private final Clock clock;
     private final Timer expiry = new Timer() {
