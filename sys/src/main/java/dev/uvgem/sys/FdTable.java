@@ -137,8 +137,6 @@ public final class FdTable {
      * Returns the file behind {@code fd} with a new reference the caller must drop, as {@code fget}. Taking it
      * under the table lock means a concurrent close cannot release the file first.
      *
-     * <p>Context: any thread, never blocks. Locking: takes the table's monitor briefly.
-     *
      * @throws ErrnoException EBADF if {@code fd} is not open
      */
     public synchronized OpenFile fget(int fd) {

@@ -247,7 +247,7 @@ public final class Process implements Task {
      * call's {@link Task} stay open until the call returns.
      *
      * <p>Context: the caller's thread; sleeps if the ioctl waits, and ends with -EINTR if interrupted there. Locking:
-     * the fd table's monitor briefly around each lookup; none held while the file's ioctl runs.
+     * each fd lookup takes at most the fd table's monitor, briefly; none held while the file's ioctl runs.
      *
      * @param user the user window for pointer fields, or null for none
      * @return the ioctl's return value; -EBADF, -EFAULT, -ENOTTY (a request the file does not implement), or the
@@ -297,8 +297,8 @@ public final class Process implements Task {
      * POLLERR and POLLHUP always included. Sleeps on the files' wait queues (no polling loop) until an entry is
      * ready, the timeout passes on the kernel clock, or the thread is interrupted; ready entries win over both.
      *
-     * <p>Context: the caller's thread; sleeps on the files' wait queues, parked on the kernel clock. Locking: the fd
-     * table's monitor briefly around each lookup; none held while it sleeps.
+     * <p>Context: the caller's thread; sleeps on the files' wait queues, parked on the kernel clock. Locking: each fd
+     * lookup takes at most the fd table's monitor, briefly; none held while it sleeps.
      *
      * @param timeoutMs milliseconds to wait: negative waits forever, 0 does not wait
      * @return the number of entries with nonzero revents (0 on timeout); -EINTR if interrupted while waiting (the
@@ -339,8 +339,8 @@ public final class Process implements Task {
      * Reads up to {@code length} bytes into {@code buffer} at {@code offset}, as {@code read(2)}: DRM events,
      * debugfs text, an eventfd's counter. Whether it blocks is the file's business (O_NONBLOCK: -EAGAIN).
      *
-     * <p>Context: the caller's thread; may sleep in the file's read (an eventfd at 0). Locking: the fd table's monitor
-     * briefly; none held during the read.
+     * <p>Context: the caller's thread; may sleep in the file's read (an eventfd at 0). Locking: the fd lookup takes at
+     * most the fd table's monitor, briefly; none held during the read.
      *
      * @return the number of bytes read (0 at end of file); -EBADF if the fd is not open or not open for reading;
      *     -EFAULT if the range is not inside {@code buffer}; -EINVAL if the file cannot be read; -EINTR if
@@ -371,7 +371,8 @@ public final class Process implements Task {
     /**
      * Moves the file position, as {@code lseek(2)}.
      *
-     * <p>Context: any thread, never sleeps. Locking: the fd table's monitor briefly; none held while the file seeks.
+     * <p>Context: any thread, never sleeps. Locking: the fd lookup takes at most the fd table's monitor, briefly; none
+     * held while the file seeks.
      *
      * @param whence SEEK_SET, SEEK_CUR, SEEK_END (or SEEK_DATA/SEEK_HOLE, which files may refuse)
      * @return the new position; -EBADF; -EINVAL for a whence above SEEK_HOLE or a bad position; -ESPIPE for a file
@@ -397,7 +398,8 @@ public final class Process implements Task {
      * {@link #munmap} or exit; {@link #mapping} returns it.
      *
      * <p>Context: the caller's thread, never sleeps on fences (the buffer's memory may be allocated now). Locking: the
-     * fd table's monitor briefly, none while the file maps, then the mapping table's monitor to record the mapping.
+     * fd lookup takes at most the fd table's monitor, briefly; none held while the file maps; then the mapping table's
+     * monitor, to record the mapping.
      *
      * @param prot PROT_READ, PROT_WRITE, PROT_EXEC
      * @return the mapping's address (page-aligned, positive, never reused within the process); -EINVAL for an
@@ -473,8 +475,8 @@ public final class Process implements Task {
      * reference) until it is received with {@link #fdRecv} or {@link Kernel#FD_TOKEN_LIFETIME} passes on the
      * kernel clock, even if this process exits meanwhile.
      *
-     * <p>Context: any thread, never blocks. Locking: the fd table's monitor briefly; arms the token's expiry on the
-     * kernel clock.
+     * <p>Context: any thread, never blocks. Locking: the fd lookup takes at most the fd table's monitor, briefly; arms
+     * the token's expiry on the kernel clock.
      *
      * @param token receives the {@value Kernel#FD_TOKEN_BYTES}-byte token
      * @return 0; -EFAULT if {@code token} is null or shorter than 16 bytes; -EBADF

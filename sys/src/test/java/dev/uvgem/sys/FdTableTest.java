@@ -1,16 +1,24 @@
 package dev.uvgem.sys;
 
-import static dev.uvgem.core.testsupport.ErrnoAssertions.assertErrno;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.uvgem.core.vfs.FileOps;
 import dev.uvgem.core.vfs.OpenFile;
 import dev.uvgem.uapi.Errno;
+import dev.uvgem.uapi.ErrnoException;
 import org.junit.jupiter.api.Test;
 
 class FdTableTest {
     private static OpenFile file() {
         return new OpenFile(new FileOps() {}, null, OpenFile.O_RDWR);
+    }
+
+    private static void assertErrno(Runnable r, Errno errno) {
+        assertThatThrownBy(r::run)
+                .isInstanceOf(ErrnoException.class)
+                .extracting(e -> ((ErrnoException) e).errno())
+                .isEqualTo(errno);
     }
 
     @Test
@@ -31,7 +39,7 @@ class FdTableTest {
         FdTable t = new FdTable(1024);
         int fd = t.reserve(0);
         assertThat(fd).isEqualTo(3);
-        assertErrno(Errno.EBADF, () -> t.lookup(3));
+        assertErrno(() -> t.lookup(3), Errno.EBADF);
         assertThat(t.install(file(), 0)).isEqualTo(4);
         t.unreserve(fd);
         assertThat(t.install(file(), 0)).isEqualTo(3);
@@ -43,16 +51,16 @@ class FdTableTest {
         FdTable t = new FdTable(5);
         t.install(file(), 0);
         t.install(file(), 0);
-        assertErrno(Errno.EMFILE, () -> t.install(file(), 0));
-        assertErrno(Errno.EMFILE, () -> t.reserve(0));
+        assertErrno(() -> t.install(file(), 0), Errno.EMFILE);
+        assertErrno(() -> t.reserve(0), Errno.EMFILE);
         t.remove(3);
         assertThat(t.install(file(), 0)).isEqualTo(3);
     }
 
     @Test
     void limitAtOrBelowThreeAllowsNothing() {
-        assertErrno(Errno.EMFILE, () -> new FdTable(3).reserve(0));
-        assertErrno(Errno.EMFILE, () -> new FdTable(0).reserve(0));
+        assertErrno(() -> new FdTable(3).reserve(0), Errno.EMFILE);
+        assertErrno(() -> new FdTable(0).reserve(0), Errno.EMFILE);
     }
 
     @Test
@@ -74,10 +82,10 @@ class FdTableTest {
     void badFdsAreEbadf() {
         FdTable t = new FdTable(1024);
         for (int fd : new int[] {-1, 0, 1, 2, 3, 1 << 20, Integer.MIN_VALUE, Integer.MAX_VALUE}) {
-            assertErrno(Errno.EBADF, () -> t.lookup(fd));
-            assertErrno(Errno.EBADF, () -> t.fget(fd));
-            assertErrno(Errno.EBADF, () -> t.remove(fd));
-            assertErrno(Errno.EBADF, () -> t.closeOnExec(fd));
+            assertErrno(() -> t.lookup(fd), Errno.EBADF);
+            assertErrno(() -> t.fget(fd), Errno.EBADF);
+            assertErrno(() -> t.remove(fd), Errno.EBADF);
+            assertErrno(() -> t.closeOnExec(fd), Errno.EBADF);
         }
     }
 
@@ -105,9 +113,9 @@ class FdTableTest {
         assertThat(t.closeAll()).isEmpty();
         assertThat(t.isClosed()).isTrue();
         assertThat(t.openCount()).isZero();
-        assertErrno(Errno.EBADF, () -> t.reserve(0));
-        assertErrno(Errno.EBADF, () -> t.install(file(), 0));
-        assertErrno(Errno.EBADF, () -> t.installReserved(reserved, file()));
+        assertErrno(() -> t.reserve(0), Errno.EBADF);
+        assertErrno(() -> t.install(file(), 0), Errno.EBADF);
+        assertErrno(() -> t.installReserved(reserved, file()), Errno.EBADF);
         t.unreserve(reserved); // a no-op once closed
     }
 }
