@@ -11,7 +11,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Layers only point down: uapi → core → drivers → sys → api → cli, and inside core the kernel's include order
+ * Layers only point down: uapi → core → drivers → sys → api → cli, with the daemon a layer above sys that only
+ * cli reaches (api, where the remote client will live, speaks the wire and never calls the daemon's code); and inside core the kernel's include order
  * (time and vfs at the bottom; fence; containers; resv and syncfile; swsync and dmabuf on top). A change that
  * reaches up fails here.
  */
@@ -27,7 +28,7 @@ class LayersTest {
 
     @Test
     void everyLayerIsImported() {
-        for (String pkg : new String[] {"uapi", "core", "drivers", "sys", "api", "cli"}) {
+        for (String pkg : new String[] {"uapi", "core", "drivers", "sys", "daemon", "api", "cli"}) {
             assertThat(classes.stream().anyMatch(c -> c.getPackageName().startsWith("dev.uvgem." + pkg)))
                     .as("classes of layer %s are on the class path", pkg)
                     .isTrue();
@@ -46,6 +47,8 @@ class LayersTest {
                 .definedBy("dev.uvgem.drivers..")
                 .layer("sys")
                 .definedBy("dev.uvgem.sys..")
+                .layer("daemon")
+                .definedBy("dev.uvgem.daemon..")
                 .layer("api")
                 .definedBy("dev.uvgem.api..")
                 .layer("cli")
@@ -54,12 +57,14 @@ class LayersTest {
                 .mayNotBeAccessedByAnyLayer()
                 .whereLayer("api")
                 .mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("daemon")
+                .mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("sys")
-                .mayOnlyBeAccessedByLayers("api", "cli")
+                .mayOnlyBeAccessedByLayers("daemon", "api", "cli")
                 .whereLayer("drivers")
-                .mayOnlyBeAccessedByLayers("sys", "api", "cli")
+                .mayOnlyBeAccessedByLayers("sys", "daemon", "api", "cli")
                 .whereLayer("core")
-                .mayOnlyBeAccessedByLayers("drivers", "sys", "api", "cli")
+                .mayOnlyBeAccessedByLayers("drivers", "sys", "daemon", "api", "cli")
                 .check(classes);
     }
 

@@ -6,6 +6,7 @@ import dev.uvgem.core.swsync.SwSyncDevice;
 import dev.uvgem.core.swsync.SyncDebug;
 import dev.uvgem.drivers.drm.DrmDevice;
 import dev.uvgem.drivers.vgem.VgemDriver;
+import java.util.Objects;
 
 /**
  * Boots a uvgem kernel with the contract's path table: the vGEM device's primary and render nodes, the sw_sync
@@ -55,12 +56,24 @@ public final class Boot {
     /** A booted kernel and its devices. */
     public record Booted(Kernel kernel, Devices devices) {}
 
-    /** Starts a kernel with {@code config}, registers the standard paths, and returns it with its devices. */
+    /**
+     * Starts a kernel with {@code config}, registers the standard paths, and returns it with its devices. Buffer
+     * memory is anonymous: private to this JVM.
+     */
     public static Booted kernelWithDevices(KernelConfig config) {
+        return kernelWithDevices(config, BufferAllocator.anonymous());
+    }
+
+    /**
+     * As {@link #kernelWithDevices(KernelConfig)}, with buffer memory from {@code allocator}: the daemon passes
+     * {@link BufferAllocator#files} so that other processes can map buffers through their backing files.
+     */
+    public static Booted kernelWithDevices(KernelConfig config, BufferAllocator allocator) {
+        Objects.requireNonNull(allocator, "allocator");
         Kernel kernel = new Kernel(config);
         DmaBufRegistry dmaBufs = new DmaBufRegistry(config.clock());
         VgemDriver driver = new VgemDriver(config.clock(), config.vgemFenceTimeout());
-        DrmDevice vgem = new DrmDevice(driver, BufferAllocator.anonymous(), dmaBufs);
+        DrmDevice vgem = new DrmDevice(driver, allocator, dmaBufs);
         SyncDebug syncDebug = new SyncDebug();
         SwSyncDevice swSync = new SwSyncDevice(config.clock(), syncDebug);
         kernel.register(CARD0, vgem.primary(), PathAccess.EVERYONE);

@@ -5,9 +5,16 @@ import dev.uvgem.core.vfs.Mapping;
 import dev.uvgem.core.vfs.OpenFile;
 import dev.uvgem.core.vfs.PollTable;
 import dev.uvgem.core.vfs.Task;
+import dev.uvgem.core.vfs.WaitQueue;
+import dev.uvgem.uapi.Errno;
+import dev.uvgem.uapi.ErrnoException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.locks.LockSupport;
 
-/** The file operations of DRM device files, as the DRM GEM file_operations: ioctl, mmap, poll, llseek, release. */
+/**
+ * The file operations of DRM device files, as the DRM GEM file_operations: ioctl, mmap, poll, read, llseek,
+ * release.
+ */
 final class DrmFileOps implements FileOps {
     static final DrmFileOps INSTANCE = new DrmFileOps();
 
@@ -36,6 +43,35 @@ final class DrmFileOps implements FileOps {
             table.wait(drmFile(file).eventWait());
         }
         return 0;
+    }
+
+    /**
+     * Reads DRM events, as {@code drm_read}. No events are generated yet, so the event list is always empty: a
+     * non-blocking file gets EAGAIN, and a blocking read sleeps on the event queue until its thread is
+     * interrupted, then fails with EINTR (as {@code wait_event_interruptible} does on a signal).
+     *
+     * <p>Context: the calling process; sleeps unless the file is non-blocking. Locking: none held while asleep.
+     *
+     * @throws ErrnoException EAGAIN if non-blocking; EINTR when interrupted (the thread stays interrupted)
+     */
+    @Override
+    public int read(OpenFile file, ByteBuffer dst, Task task) {
+        DrmFile f = drmFile(file);
+        if (file.isNonBlocking()) {
+            throw new ErrnoException(Errno.EAGAIN);
+        }
+        Thread self = Thread.currentThread();
+        WaitQueue.Entry waiter = () -> LockSupport.unpark(self);
+        f.eventWait().add(waiter);
+        try {
+            while (!Thread.interrupted()) { // an event would end the wait here; none is ever queued yet
+                LockSupport.park(f);
+            }
+            self.interrupt();
+            throw new ErrnoException(Errno.EINTR);
+        } finally {
+            f.eventWait().remove(waiter);
+        }
     }
 
     /** As {@code noop_llseek}: the position does not move. */
