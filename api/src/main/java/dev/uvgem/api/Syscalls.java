@@ -1,8 +1,8 @@
 package dev.uvgem.api;
 
 /**
- * The system calls of one uvgem process, the backend of the Java API: an embedded kernel's process today, a
- * daemon connection through the same interface later. Every call returns its Linux result ({@code >= 0}) or
+ * The system calls of one uvgem process, the backend of the Java API: an embedded kernel's process, or a daemon
+ * connection ({@code dev.uvgem.client.RemoteSyscalls}, made by {@code UvgemClient.connect(socket)}). Every call returns its Linux result ({@code >= 0}) or
  * {@code -errno}, and never throws for a failed call; the shapes are those of the wire contract's operations.
  *
  * <p>Thread-safety: implementations are safe for concurrent use by the process's threads; a blocking call (poll,

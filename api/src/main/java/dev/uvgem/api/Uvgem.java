@@ -71,7 +71,10 @@ public final class Uvgem implements AutoCloseable {
         return new Uvgem(new EmbeddedSyscalls(kernel.spawn(comm, admin)), null);
     }
 
-    /** Wraps any backend (a daemon connection, a test double). */
+    /**
+     * Wraps any backend (a daemon connection, a test double). The remote client's {@code UvgemClient.connect(socket)}
+     * is this over a daemon connection.
+     */
     public static Uvgem over(Syscalls syscalls) {
         return new Uvgem(syscalls, null);
     }

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Layers only point down: uapi → core → drivers → sys → api → cli, with the daemon a layer above sys that only
- * cli reaches (api, where the remote client will live, speaks the wire and never calls the daemon's code); and inside core the kernel's include order
+ * Layers only point down: uapi → core → drivers → sys → daemon → api → client → cli: the daemon serves sys
+ * over the wire and only the CLI starts it; the remote client sits on top of api and never reaches the kernel
+ * below it; and inside core the kernel's include order
  * (time and vfs at the bottom; fence; containers; resv and syncfile; swsync and dmabuf on top). A change that
  * reaches up fails here.
  */
@@ -28,7 +29,7 @@ class LayersTest {
 
     @Test
     void everyLayerIsImported() {
-        for (String pkg : new String[] {"uapi", "core", "drivers", "sys", "daemon", "api", "cli"}) {
+        for (String pkg : new String[] {"uapi", "core", "drivers", "sys", "daemon", "api", "client", "cli"}) {
             assertThat(classes.stream().anyMatch(c -> c.getPackageName().startsWith("dev.uvgem." + pkg)))
                     .as("classes of layer %s are on the class path", pkg)
                     .isTrue();
@@ -51,20 +52,36 @@ class LayersTest {
                 .definedBy("dev.uvgem.daemon..")
                 .layer("api")
                 .definedBy("dev.uvgem.api..")
+                .layer("client")
+                .definedBy("dev.uvgem.client..")
                 .layer("cli")
                 .definedBy("dev.uvgem.cli..")
                 .whereLayer("cli")
                 .mayNotBeAccessedByAnyLayer()
-                .whereLayer("api")
+                .whereLayer("client")
                 .mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("daemon")
                 .mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("api")
+                .mayOnlyBeAccessedByLayers("client", "cli")
                 .whereLayer("sys")
                 .mayOnlyBeAccessedByLayers("daemon", "api", "cli")
                 .whereLayer("drivers")
                 .mayOnlyBeAccessedByLayers("sys", "daemon", "api", "cli")
                 .whereLayer("core")
                 .mayOnlyBeAccessedByLayers("drivers", "sys", "daemon", "api", "cli")
+                .check(classes);
+    }
+
+    /** The remote client is the Java API over a socket: it speaks the wire, and knows nothing of the kernel. */
+    @Test
+    void theClientSeesOnlyTheApiAndTheUapi() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.uvgem.client..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.uvgem.core..", "dev.uvgem.drivers..", "dev.uvgem.sys..", "dev.uvgem.daemon..")
                 .check(classes);
     }
 

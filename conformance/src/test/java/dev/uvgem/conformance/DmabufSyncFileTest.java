@@ -30,6 +30,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * IGT {@code tests/dmabuf_sync_file.c}, all 7 subtests: sync files exported from a dma-buf snapshot its implicit
@@ -38,7 +41,13 @@ import org.junit.jupiter.api.Timeout;
  * exported with DRM_CLOEXEC.
  */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.uvgem.conformance.Backend#selected")
 class DmabufSyncFileTest {
+    /** The backend this run of the suite goes through. */
+    @Parameter
+    Backend backend;
+
     private static final int R = (int) DmaBufIoctl.SYNC_READ;
     private static final int W = (int) DmaBufIoctl.SYNC_WRITE;
     private static final int RW = (int) DmaBufIoctl.SYNC_RW;
@@ -51,7 +60,7 @@ class DmabufSyncFileTest {
 
     @BeforeEach
     void fixture() {
-        env = Env.boot();
+        env = backend.boot();
         sys = env.sys();
         fd = drmOpenDriver(sys);
     }

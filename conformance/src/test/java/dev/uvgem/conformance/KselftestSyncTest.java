@@ -23,6 +23,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The kernel's sync selftests ({@code tools/testing/selftests/sync}), their 10 tests re-expressed through uvgem's
@@ -31,7 +34,13 @@ import org.junit.jupiter.api.Timeout;
  * assertions; their {@code Full} twins (tagged {@code stress}) run the selftests' counts.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.uvgem.conformance.Backend#selected")
 class KselftestSyncTest {
+    /** The backend this run of the suite goes through. */
+    @Parameter
+    Backend backend;
+
     /** The two-thread test's iterations per thread (1 &lt;&lt; 16). */
     static final int TWO_THREADS_ITERATIONS = 1 << 16;
     /** The producer/consumer test's iterations (1 &lt;&lt; 12). */
@@ -46,7 +55,7 @@ class KselftestSyncTest {
 
     @BeforeEach
     void boot() {
-        env = Env.boot();
+        env = backend.boot();
         sys = env.process("sync_test", true).syscalls();
     }
 

@@ -47,6 +47,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The fence subtests of IGT {@code tests/prime_vgem.c}, with the i915 importer replaced by a CPU importer: a second
@@ -63,7 +66,13 @@ import org.junit.jupiter.api.Timeout;
  * and the flip subtests (basic-fence-flip, fence-flip-hang), which need KMS page flips and vblanks.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.uvgem.conformance.Backend#selected")
 class PrimeVgemTest {
+    /** The backend this run of the suite goes through. */
+    @Parameter
+    Backend backend;
+
     /** The suite's sampled words: one per page of a 1024x1024x32 buffer, or every word of a 1024x1x32 one. */
     private static final int WORDS = 1024;
     /** How long a child may take to finish once nothing blocks it. */
@@ -77,7 +86,7 @@ class PrimeVgemTest {
 
     @BeforeEach
     void fixture() {
-        fixture(Env.boot());
+        fixture(backend.boot());
     }
 
     private void fixture(Env e) {
@@ -500,7 +509,7 @@ class PrimeVgemTest {
     private void fenceHang(int flags) throws Exception {
         Duration expiry = Duration.ofMillis(300);
         env.close();
-        fixture(Env.boot(expiry));
+        fixture(backend.boot(expiry));
         assertThat(vgemFenceHasFlag(sys, vgem, WIP_VGEM_FENCE_NOTIMEOUT))
                 .as("upstream vgem has no expiry-less fences")
                 .isFalse();

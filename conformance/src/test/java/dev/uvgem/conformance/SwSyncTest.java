@@ -33,6 +33,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * IGT {@code tests/sw_sync.c}, its 18 subtests re-expressed through uvgem's syscall layer: sw_sync timelines
@@ -44,7 +47,13 @@ import org.junit.jupiter.api.Timeout;
  * by default they run a reduced count, and their {@code Full} twins (tagged {@code stress}) run IGT's.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.uvgem.conformance.Backend#selected")
 class SwSyncTest {
+    /** The backend this run of the suite goes through. */
+    @Parameter
+    Backend backend;
+
     /** IGT's MULTI_CONSUMER_ITERATIONS. */
     static final int MULTI_CONSUMER_ITERATIONS = 1 << 12;
     /** The reduced per-thread count of the default run. */
@@ -63,7 +72,7 @@ class SwSyncTest {
 
     @BeforeEach
     void boot() {
-        env = Env.boot();
+        env = backend.boot();
         sys = env.sys();
     }
 

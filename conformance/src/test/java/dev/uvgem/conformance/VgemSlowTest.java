@@ -22,13 +22,22 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * IGT {@code tests/vgem_slow.c}: a vgem fence nobody signals expires by itself, so a waiter is never stuck. The
  * default run uses a kernel whose fences expire after 300 ms; the stress run waits out Linux's real 10 s.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
+@ParameterizedClass(name = "{0}")
+@MethodSource("dev.uvgem.conformance.Backend#selected")
 class VgemSlowTest {
+    /** The backend this run of the suite goes through. */
+    @Parameter
+    Backend backend;
+
     /** IGT's poll bound: far beyond any expiry. */
     private static final int NOHANG_POLL_MS = 60_000;
     /** How late the expiry may be noticed on a busy machine before the test calls it a hang. */
@@ -37,7 +46,7 @@ class VgemSlowTest {
     @Test
     void nohang() {
         Duration expiry = Duration.ofMillis(300);
-        try (Env env = Env.boot(expiry)) {
+        try (Env env = backend.boot(expiry)) {
             nohang(env, expiry);
         }
     }
@@ -46,7 +55,7 @@ class VgemSlowTest {
     @Tag("stress")
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void nohangLinuxExpiry() {
-        try (Env env = Env.boot()) {
+        try (Env env = backend.boot()) {
             nohang(env, Duration.ofSeconds(10));
         }
     }

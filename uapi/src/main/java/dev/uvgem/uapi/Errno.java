@@ -64,6 +64,8 @@ public enum Errno {
     EMSGSIZE(90),
     /** Operation not supported. */
     EOPNOTSUPP(95),
+    /** Transport endpoint is not connected (a remote client whose daemon connection is closed or broken). */
+    ENOTCONN(107),
     /** Connection timed out (vgem: the fence had already expired). */
     ETIMEDOUT(110),
     /** Operation already in progress (ww_mutex: already held by this context). */
