@@ -46,7 +46,10 @@ public final class DmaBufFd extends UvgemFile {
      * Brackets CPU access (DMA_BUF_IOCTL_SYNC): with {@code start} it waits until the buffer's fences allow the
      * access ({@code flags} DMA_BUF_SYNC_READ/WRITE/RW).
      *
-     * <p>Context: sleeps. @throws ErrnoException EINTR if interrupted while waiting; EINVAL for bad flags
+     * <p>Context: the calling thread; with {@code start} it sleeps on the buffer's fences. Locking: none of its
+     * own; the kernel holds no lock while it sleeps.
+     *
+     * @throws ErrnoException EINTR if interrupted while waiting; EINVAL for bad flags
      */
     public void sync(long flags, boolean start) {
         byte[] arg = new byte[DmaBufSync.SIZE];

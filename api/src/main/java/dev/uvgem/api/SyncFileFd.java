@@ -87,7 +87,8 @@ public final class SyncFileFd extends UvgemFile {
     /**
      * Waits until the sync file signals or {@code timeout} passes (null: forever).
      *
-     * <p>Context: sleeps on the kernel clock.
+     * <p>Context: the calling thread; sleeps on the kernel clock. Locking: none of its own; holds no lock while it
+     * sleeps.
      *
      * @return whether it signalled
      * @throws ErrnoException EINTR if interrupted

@@ -23,6 +23,9 @@ public interface Syscalls extends AutoCloseable {
      * call left them; {@code user} is the user memory that pointer fields address, starting at {@link #USER_BASE},
      * and also receives what the call wrote there.
      *
+     * <p>Context: the calling thread; sleeps if the ioctl waits (-EINTR if interrupted). Locking: none held by the
+     * caller's side while it sleeps; the kernel's are the embedded {@code Process}'s.
+     *
      * @param user the user window, or null for none
      * @return the ioctl's return value, or -errno
      */
@@ -31,11 +34,19 @@ public interface Syscalls extends AutoCloseable {
     /**
      * {@code poll(2)} over {@code fds[i]} with {@code events[i]}; fills {@code revents}.
      *
+     * <p>Context: the calling thread; sleeps up to {@code timeoutMs} (negative: forever; -EINTR if interrupted).
+     * Locking: none held while it sleeps.
+     *
      * @return the number of entries with nonzero revents (0 on timeout), or -errno
      */
     long poll(int[] fds, short[] events, short[] revents, int timeoutMs);
 
-    /** {@code read(2)} into {@code buffer[offset, offset+length)}: the byte count, or -errno. */
+    /**
+     * {@code read(2)} into {@code buffer[offset, offset+length)}: the byte count, or -errno.
+     *
+     * <p>Context: the calling thread; sleeps on a blocking file with nothing to read (-EINTR if interrupted).
+     * Locking: none held while it sleeps.
+     */
     long read(int fd, byte[] buffer, int offset, int length);
 
     /** {@code lseek(2)}: the new offset, or -errno. */
@@ -60,7 +71,12 @@ public interface Syscalls extends AutoCloseable {
     /** Returns whether this process is privileged (root / an admin connection). */
     boolean isAdmin();
 
-    /** Ends the process: every fd it holds is released as at process exit. Idempotent. */
+    /**
+     * Ends the process: every fd it holds is released as at process exit. Idempotent.
+     *
+     * <p>Context: any thread but one blocked in this process's own call; releases run on it. Locking: none held
+     * while files are released.
+     */
     @Override
     void close();
 

@@ -106,6 +106,9 @@ public final class Uvgem implements AutoCloseable {
     /**
      * Reads a debugfs text file whole ({@link #BUFINFO}, {@link #SYNC_INFO}).
      *
+     * <p>Context: the calling thread; rendering {@link #BUFINFO} may sleep on buffers' reservation locks. Locking:
+     * none of its own; the kernel takes the dma-buf registry's monitor and each reservation lock while rendering.
+     *
      * @throws ErrnoException EACCES unless privileged with debugfs enabled; ENOENT for an unknown path
      */
     public String readDebugfs(String path) {
@@ -137,7 +140,12 @@ public final class Uvgem implements AutoCloseable {
         return new RawFile(sys, Check.fd(sys.fdRecv(token)));
     }
 
-    /** Ends the process (and shuts down the kernel if this object booted it). */
+    /**
+     * Ends the process (and shuts down the kernel if this object booted it).
+     *
+     * <p>Context: any thread but one blocked in this process's call; file releases run on it. Locking: none of its
+     * own.
+     */
     @Override
     public void close() {
         sys.close();

@@ -38,7 +38,8 @@ public abstract sealed class UvgemFile implements AutoCloseable
     /**
      * Polls this fd for {@code events}, waiting up to {@code timeout} (null waits forever).
      *
-     * <p>Context: sleeps on the kernel clock.
+     * <p>Context: the calling thread; sleeps on the kernel clock. Locking: none of its own; holds no lock while it
+     * sleeps (see {@link Syscalls#poll}).
      *
      * @return the ready events, 0 on timeout
      * @throws ErrnoException EINTR if the thread is interrupted while waiting
@@ -65,7 +66,12 @@ public abstract sealed class UvgemFile implements AutoCloseable
         return token;
     }
 
-    /** Closes the fd. Idempotent. */
+    /**
+     * Closes the fd. Idempotent.
+     *
+     * <p>Context: the calling thread; the file's release runs on it if this was the last reference. Locking: none
+     * of its own.
+     */
     @Override
     public final void close() {
         if (!closed) {

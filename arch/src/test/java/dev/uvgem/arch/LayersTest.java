@@ -11,9 +11,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Layers only point down: uapi → core → drivers → sys → api → cli, with the daemon a layer above sys that only
- * cli reaches, and the remote client a layer on top of api that only cli reaches (it speaks the wire, and never
- * reaches the kernel below api nor the daemon's code); and inside core the kernel's include order
+ * Layers only point down: uapi → core → drivers → sys → daemon → api → client → cli: the daemon serves sys
+ * over the wire and only the CLI starts it; the remote client sits on top of api and never reaches the kernel
+ * below it; and inside core the kernel's include order
  * (time and vfs at the bottom; fence; containers; resv and syncfile; swsync and dmabuf on top). A change that
  * reaches up fails here.
  */
@@ -60,10 +60,10 @@ class LayersTest {
                 .mayNotBeAccessedByAnyLayer()
                 .whereLayer("client")
                 .mayOnlyBeAccessedByLayers("cli")
-                .whereLayer("api")
-                .mayOnlyBeAccessedByLayers("client", "cli")
                 .whereLayer("daemon")
                 .mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("api")
+                .mayOnlyBeAccessedByLayers("client", "cli")
                 .whereLayer("sys")
                 .mayOnlyBeAccessedByLayers("daemon", "api", "cli")
                 .whereLayer("drivers")

@@ -133,11 +133,18 @@ final class WalkthroughCommand implements Callable<Integer> {
                 try (MappedMemory m = bos.get(i).map()) {
                     fill(m.segment(), i + 1);
                 }
-                fences.get(i).signal();
-                say(
-                        "renderer",
-                        "finished frame-" + i + ": pixels written, fence #"
-                                + fences.get(i).id() + " signalled");
+                try {
+                    fences.get(i).signal();
+                    say(
+                            "renderer",
+                            "finished frame-" + i + ": pixels written, fence #"
+                                    + fences.get(i).id() + " signalled");
+                } catch (ErrnoException e) { // a machine so slow that the frame took longer than the expiry
+                    say(
+                            "renderer",
+                            "finished frame-" + i + " too late: fence #"
+                                    + fences.get(i).id() + " had " + "already expired (" + e.errno() + ")");
+                }
             }
             int hung = frames - 1;
             say(

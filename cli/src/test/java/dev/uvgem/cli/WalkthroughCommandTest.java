@@ -18,8 +18,7 @@ class WalkthroughCommandTest {
 
     @Test
     void walksThroughFencesExpiryAndCleanup() {
-        assertThat(run("walkthrough", "--frames", "3", "--fence-timeout", "300ms"))
-                .isZero();
+        assertThat(run("walkthrough", "--frames", "3", "--fence-timeout", "2s")).isZero();
         String text = out.toString();
         assertThat(text)
                 .contains("frame-1 ready (status 1")

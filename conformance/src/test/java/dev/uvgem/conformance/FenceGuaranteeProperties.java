@@ -359,6 +359,14 @@ class FenceGuaranteeProperties {
         }
     }
 
+    /** Once every process is gone: no GEM object, device file, dma-buf or timer is left behind. */
+    static void assertNothingLeft(Boot.Devices d, VirtualClock clock) {
+        assertThat(d.vgem().liveObjects()).as("GEM objects left").isZero();
+        assertThat(d.vgem().openFiles()).as("device files left").isZero();
+        assertThat(d.dmaBufs().count()).as("dma-bufs left").isZero();
+        assertThat(clock.pendingTimers()).as("timers left").isZero();
+    }
+
     private static <T> T pick(List<T> list, int idx) {
         return list.isEmpty() ? null : list.get(Math.floorMod(idx, list.size()));
     }
@@ -430,11 +438,7 @@ class FenceGuaranteeProperties {
                         .isTrue();
             }
             observer.uvgem.close();
-            Boot.Devices d = booted.devices();
-            assertThat(d.vgem().liveObjects()).as("GEM objects left").isZero();
-            assertThat(d.vgem().openFiles()).as("device files left").isZero();
-            assertThat(d.dmaBufs().count()).as("dma-bufs left").isZero();
-            assertThat(clock.pendingTimers()).as("timers left").isZero();
+            assertNothingLeft(booted.devices(), clock);
         }
 
         private void apply(Op op) {
@@ -519,9 +523,7 @@ class FenceGuaranteeProperties {
         }
 
         private static int pass(Proc from, int fd, Proc to) {
-            byte[] token = new byte[16];
-            IgtVgem.ok(from.sys.fdSend(fd, token));
-            return (int) IgtVgem.ok(to.sys.fdRecv(token));
+            return FdPassing.receive(to.sys, FdPassing.send(from.sys, fd));
         }
 
         // ---- buffers

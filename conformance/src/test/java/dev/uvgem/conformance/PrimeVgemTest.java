@@ -1,5 +1,7 @@
 package dev.uvgem.conformance;
 
+import static dev.uvgem.conformance.FdPassing.receive;
+import static dev.uvgem.conformance.FdPassing.send;
 import static dev.uvgem.conformance.IgtVgem.POLLIN;
 import static dev.uvgem.conformance.IgtVgem.POLLOUT;
 import static dev.uvgem.conformance.IgtVgem.WIP_VGEM_FENCE_NOTIMEOUT;
@@ -147,13 +149,6 @@ class PrimeVgemTest {
         }
     }
 
-    /** Hands {@code fd} to another process (SCM_RIGHTS): the token the receiver redeems. */
-    private static byte[] send(Syscalls from, int fd) {
-        byte[] token = new byte[16];
-        ok(from.fdSend(fd, token));
-        return token;
-    }
-
     private static void await(CountDownLatch latch) throws InterruptedException {
         assertThat(latch.await(JOIN.toMillis(), TimeUnit.MILLISECONDS))
                 .as("handshake")
@@ -177,20 +172,50 @@ class PrimeVgemTest {
     }
 
     /**
+     * The basic-fence handshake between parent and child: the child counts down {@code ready} once it has seen
+     * the buffer empty and then waits for {@code go}; {@code passed} says it got past its wait for the fence.
+     */
+    private record Handshake(CountDownLatch ready, CountDownLatch go, AtomicBoolean passed) {
+        Handshake() {
+            this(new CountDownLatch(1), new CountDownLatch(1), new AtomicBoolean());
+        }
+
+        /** The child's side: the buffer was seen empty; waits for the parent's fence to be attached. */
+        void readyThenAwaitGo() throws InterruptedException {
+            ready.countDown();
+            await(go);
+        }
+    }
+
+    /** Exports {@code bo} as a dma-buf and puts it in flight for a child; the parent's fd is closed again. */
+    private byte[] exportToChild(VgemBo bo) {
+        int dmabuf = primeHandleToFd(sys, vgem, bo.handle);
+        byte[] token = send(sys, dmabuf);
+        ok(sys.close(dmabuf));
+        return token;
+    }
+
+    /** Imports dma-buf {@code buf} (exported from {@code bo}) into device file {@code fd} of {@code c}. */
+    private static VgemBo importBo(Syscalls c, int fd, int buf, VgemBo bo) {
+        VgemBo imported = new VgemBo(bo.width, bo.height, bo.bpp);
+        imported.handle = primeFdToHandle(c, fd, buf);
+        imported.size = bo.size;
+        return imported;
+    }
+
+    /**
      * The parent's half of the basic-fence handshake: waits until the child has seen the buffer empty, attaches a
      * write fence, releases the child, and while the child is held by that fence writes word {@code 1024·i = i}
      * and signals. {@code hold} says how long to leave the child blocked first, to show the fence is all that
-     * holds it; {@code passed} is the child's "I got past the wait" flag.
+     * holds it; {@code h.passed()} is the child's "I got past the wait" flag.
      */
-    private void writeUnderFence(
-            VgemBo scratch, CountDownLatch ready, CountDownLatch go, AtomicBoolean passed, Duration hold)
-            throws InterruptedException {
-        await(ready);
+    private void writeUnderFence(VgemBo scratch, Handshake h, Duration hold) throws InterruptedException {
+        await(h.ready());
         int fence = vgemFenceAttach(sys, vgem, scratch, Vgem.VGEM_FENCE_WRITE);
-        go.countDown();
+        h.go().countDown();
 
         Thread.sleep(hold);
-        assertThat(passed).as("the child waits for the write fence").isFalse();
+        assertThat(h.passed()).as("the child waits for the write fence").isFalse();
 
         MappedMemory ptr = vgemMmap(sys, vgem, scratch, Mman.PROT_WRITE);
         fillWords(ptr, 1024, i -> i);
@@ -208,24 +233,19 @@ class PrimeVgemTest {
     @Test
     void basicFenceRead() throws Exception {
         VgemBo scratch = vgemCreate(sys, vgem, 1024, 1024, 32);
-        int dmabuf = primeHandleToFd(sys, vgem, scratch.handle);
-        byte[] token = send(sys, dmabuf);
-        ok(sys.close(dmabuf));
+        byte[] token = exportToChild(scratch);
 
-        CountDownLatch ready = new CountDownLatch(1);
-        CountDownLatch go = new CountDownLatch(1);
-        AtomicBoolean passed = new AtomicBoolean();
+        Handshake h = new Handshake();
         Child child = new Child(env, "igt-child", c -> {
-                    int buf = (int) ok(c.fdRecv(token));
+                    int buf = receive(c, token);
                     MappedMemory ptr = c.mmap(buf, 0, scratch.size, Mman.PROT_READ);
                     primeSyncStart(c, buf, false);
                     expectWords(ptr, 1024, i -> 0);
                     primeSyncEnd(c, buf, false);
-                    ready.countDown();
-                    await(go);
+                    h.readyThenAwaitGo();
 
                     primeSyncStart(c, buf, false);
-                    passed.set(true);
+                    h.passed().set(true);
                     expectWords(ptr, 1024, i -> i);
                     primeSyncEnd(c, buf, false);
                     ptr.close();
@@ -233,7 +253,7 @@ class PrimeVgemTest {
                 })
                 .start();
 
-        writeUnderFence(scratch, ready, go, passed, Duration.ofMillis(50));
+        writeUnderFence(scratch, h, Duration.ofMillis(50));
         child.join();
         assertThat(env.devices().vgem().liveObjects()).isZero();
     }
@@ -245,29 +265,22 @@ class PrimeVgemTest {
     @Test
     void basicFenceMmap() throws Exception {
         VgemBo scratch = vgemCreate(sys, vgem, 1024, 1024, 32);
-        int dmabuf = primeHandleToFd(sys, vgem, scratch.handle);
-        byte[] token = send(sys, dmabuf);
-        ok(sys.close(dmabuf));
+        byte[] token = exportToChild(scratch);
 
-        CountDownLatch ready = new CountDownLatch(1);
-        CountDownLatch go = new CountDownLatch(1);
-        AtomicBoolean passed = new AtomicBoolean();
+        Handshake h = new Handshake();
         Child child = new Child(env, "igt-child", c -> {
-                    int buf = (int) ok(c.fdRecv(token));
+                    int buf = receive(c, token);
                     int importer = drmOpenDriver(c);
                     assertThat(hasPrimeImport(c, importer)).isTrue();
-                    VgemBo imported = new VgemBo(1024, 1024, 32);
-                    imported.handle = primeFdToHandle(c, importer, buf);
-                    imported.size = scratch.size;
+                    VgemBo imported = importBo(c, importer, buf, scratch);
                     MappedMemory ptr = vgemMmap(c, importer, imported, Mman.PROT_READ);
 
                     assertThat(poll(c, buf, POLLIN, -1)).isEqualTo(1);
                     expectWords(ptr, 1024, i -> 0);
-                    ready.countDown();
-                    await(go);
+                    h.readyThenAwaitGo();
 
                     assertThat(poll(c, buf, POLLIN, -1)).isEqualTo(1);
-                    passed.set(true);
+                    h.passed().set(true);
                     expectWords(ptr, 1024, i -> i);
                     ptr.close();
                     gemClose(c, importer, imported.handle);
@@ -276,7 +289,7 @@ class PrimeVgemTest {
                 })
                 .start();
 
-        writeUnderFence(scratch, ready, go, passed, Duration.ofMillis(50));
+        writeUnderFence(scratch, h, Duration.ofMillis(50));
         child.join();
         assertThat(env.devices().vgem().liveObjects()).isZero();
     }
@@ -288,27 +301,22 @@ class PrimeVgemTest {
     @Test
     void basicFenceBlt() throws Exception {
         VgemBo scratch = vgemCreate(sys, vgem, 1024, 1024, 32);
-        int dmabuf = primeHandleToFd(sys, vgem, scratch.handle);
-        byte[] token = send(sys, dmabuf);
-        ok(sys.close(dmabuf));
+        byte[] token = exportToChild(scratch);
         long rowWords = scratch.pitch / 4;
 
-        CountDownLatch ready = new CountDownLatch(1);
-        CountDownLatch go = new CountDownLatch(1);
-        AtomicBoolean passed = new AtomicBoolean();
+        Handshake h = new Handshake();
         Child child = new Child(env, "igt-child", c -> {
-                    int buf = (int) ok(c.fdRecv(token));
+                    int buf = receive(c, token);
                     int own = drmOpenDriver(c);
                     VgemBo nativeBo = vgemCreate(c, own, scratch.width, scratch.height, scratch.bpp);
                     MappedMemory dst = vgemMmap(c, own, nativeBo, Mman.PROT_READ | Mman.PROT_WRITE);
                     MappedMemory src = c.mmap(buf, 0, scratch.size, Mman.PROT_READ);
                     expectWords(dst, rowWords, i -> 0);
-                    ready.countDown();
-                    await(go);
+                    h.readyThenAwaitGo();
 
                     int sf = dmabufExportSyncFile(c, buf, (int) DmaBufIoctl.SYNC_READ);
                     assertThat(poll(c, sf, POLLIN, -1)).isEqualTo(1);
-                    passed.set(true);
+                    h.passed().set(true);
                     for (int row = 0; row < scratch.height; row++) {
                         setWord(dst, rowWords * row, word(src, rowWords * row));
                     }
@@ -324,7 +332,7 @@ class PrimeVgemTest {
 
         // As the original, the parent writes one word per row (pitch 4096: the same words as 1024·i).
         assertThat(rowWords).isEqualTo(1024);
-        writeUnderFence(scratch, ready, go, passed, Duration.ofMillis(50));
+        writeUnderFence(scratch, h, Duration.ofMillis(50));
         child.join();
         assertThat(env.devices().vgem().liveObjects()).isZero();
     }
@@ -347,11 +355,9 @@ class PrimeVgemTest {
         MappedMemory ptr = sys.mmap(dmabuf, 0, scratch.size, Mman.PROT_READ);
         byte[] token = send(sys, dmabuf);
         Child gpu = new Child(env, "igt-gpu", c -> {
-                    int buf = (int) ok(c.fdRecv(token));
+                    int buf = receive(c, token);
                     int gpuFd = drmOpenDriver(c);
-                    VgemBo target = new VgemBo(1024, 1, 32);
-                    target.handle = primeFdToHandle(c, gpuFd, buf);
-                    target.size = scratch.size;
+                    VgemBo target = importBo(c, gpuFd, buf, scratch);
                     MappedMemory out = vgemMmap(c, gpuFd, target, Mman.PROT_WRITE);
                     primeSyncStart(c, buf, true);
                     fillWords(out, 1, i -> i);
@@ -387,16 +393,14 @@ class PrimeVgemTest {
      * right after submission. A thread of that process then runs the job (after a short delay, so the parent's
      * wait really waits) and signals the fence when the data is written.
      */
-    private Child work(int dmabuf, long size) throws Exception {
+    private Child work(int dmabuf, VgemBo scratch) throws Exception {
         byte[] token = send(sys, dmabuf);
         CountDownLatch submitted = new CountDownLatch(1);
         CountDownLatch run = new CountDownLatch(1);
         Child gpu = new Child(env, "igt-gpu", c -> {
-                    int buf = (int) ok(c.fdRecv(token));
+                    int buf = receive(c, token);
                     int gpuFd = drmOpenDriver(c);
-                    VgemBo target = new VgemBo(1024, 1, 32);
-                    target.handle = primeFdToHandle(c, gpuFd, buf);
-                    target.size = size;
+                    VgemBo target = importBo(c, gpuFd, buf, scratch);
                     ok(c.close(buf));
                     int fence = vgemFenceAttach(c, gpuFd, target, Vgem.VGEM_FENCE_WRITE);
                     MappedMemory out = vgemMmap(c, gpuFd, target, Mman.PROT_WRITE);
@@ -426,7 +430,7 @@ class PrimeVgemTest {
     void busy() throws Exception {
         VgemBo scratch = vgemCreate(sys, vgem, 1024, 1, 32);
         int dmabuf = primeHandleToFd(sys, vgem, scratch.handle);
-        Child gpu = work(dmabuf, scratch.size);
+        Child gpu = work(dmabuf, scratch);
 
         long start = System.nanoTime();
         while (primeBusy(sys, dmabuf, false)) {
@@ -448,7 +452,7 @@ class PrimeVgemTest {
     void waitSubtest() throws Exception {
         VgemBo scratch = vgemCreate(sys, vgem, 1024, 1, 32);
         int dmabuf = primeHandleToFd(sys, vgem, scratch.handle);
-        Child gpu = work(dmabuf, scratch.size);
+        Child gpu = work(dmabuf, scratch);
 
         assertThat(poll(sys, dmabuf, POLLIN, 10_000)).isEqualTo(1);
         MappedMemory ptr = vgemMmap(sys, vgem, scratch, Mman.PROT_READ);
@@ -469,7 +473,7 @@ class PrimeVgemTest {
         MappedMemory ptr = sys.mmap(dmabuf, 0, scratch.size, Mman.PROT_READ);
         gemClose(sys, vgem, scratch.handle);
 
-        Child gpu = work(dmabuf, scratch.size);
+        Child gpu = work(dmabuf, scratch);
 
         primeSyncStart(sys, dmabuf, false);
         expectWords(ptr, 1, i -> i);
@@ -587,7 +591,7 @@ class PrimeVgemTest {
         AtomicLong at = new AtomicLong();
         released.add(at);
         return new Child(env, comm, c -> {
-                    int mine = (int) ok(c.fdRecv(token));
+                    int mine = receive(c, token);
                     wait.run(c, mine);
                     at.set(Env.CLOCK.nanoTime());
                     ok(c.close(mine));

@@ -1,5 +1,7 @@
 package dev.uvgem.conformance;
 
+import static dev.uvgem.conformance.FdPassing.receive;
+import static dev.uvgem.conformance.FdPassing.send;
 import static dev.uvgem.conformance.IgtSync.EBADF;
 import static dev.uvgem.conformance.IgtSync.ENOENT;
 import static dev.uvgem.conformance.IgtSync.ETIME;
@@ -640,20 +642,6 @@ class SwSyncTest {
     }
 
     // ---- helpers ----
-
-    /** Puts {@code fd} in flight for another process (SCM_RIGHTS, or what fork's copy of the fd table does). */
-    static byte[] send(Syscalls from, int fd) {
-        byte[] token = new byte[16];
-        assertThat(from.fdSend(fd, token)).as("send fd %d", fd).isZero();
-        return token;
-    }
-
-    /** Receives an fd sent with {@link #send}. */
-    static int receive(Syscalls to, byte[] token) {
-        long fd = to.fdRecv(token);
-        assertThat(fd).as("receive").isNotNegative();
-        return (int) fd;
-    }
 
     /** The primes below {@code limit}, ascending (IGT's for_each_prime_number). */
     static int[] primesBelow(int limit) {

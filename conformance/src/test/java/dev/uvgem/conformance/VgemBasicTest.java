@@ -1,5 +1,7 @@
 package dev.uvgem.conformance;
 
+import static dev.uvgem.conformance.FdPassing.receive;
+import static dev.uvgem.conformance.FdPassing.send;
 import static dev.uvgem.conformance.IgtVgem.O_CLOEXEC;
 import static dev.uvgem.conformance.IgtVgem.O_NONBLOCK;
 import static dev.uvgem.conformance.IgtVgem.O_RDWR;
@@ -241,7 +243,7 @@ class VgemBasicTest {
         int dmabuf = primeHandleToFd(sys, fd, bo.handle);
         gemClose(sys, fd, bo.handle);
 
-        int received = (int) ok(otherProc.fdRecv(send(sys, dmabuf)));
+        int received = receive(otherProc, send(sys, dmabuf));
         ok(sys.close(dmabuf));
         int handle = primeFdToHandle(otherProc, other, received);
         ok(otherProc.close(received));
@@ -253,12 +255,6 @@ class VgemBasicTest {
 
         assertThat(env.devices().vgem().liveObjects()).isZero();
         assertThat(env.devices().dmaBufs().count()).isZero();
-    }
-
-    private static byte[] send(Syscalls from, int fd) {
-        byte[] token = new byte[16];
-        ok(from.fdSend(fd, token));
-        return token;
     }
 
     @Test

@@ -217,11 +217,7 @@ final class VgemConcurrentWorld {
         }
 
         observer.uvgem.close();
-        Boot.Devices d = booted.devices();
-        assertThat(d.vgem().liveObjects()).as("GEM objects left").isZero();
-        assertThat(d.vgem().openFiles()).as("device files left").isZero();
-        assertThat(d.dmaBufs().count()).as("dma-bufs left").isZero();
-        assertThat(clock.pendingTimers()).as("timers left").isZero();
+        FenceGuaranteeProperties.assertNothingLeft(booted.devices(), clock);
     }
 
     /** Checks every tracked sync file: signalled fences keep their timestamps, none later than its bound. */
@@ -320,9 +316,7 @@ final class VgemConcurrentWorld {
      * or other threads moved the clock past the token's lifetime in between (the file was dropped).
      */
     private int pass(CProc from, int fd, CProc to) {
-        byte[] token = new byte[16];
-        IgtVgem.ok(from.sys.fdSend(fd, token));
-        long r = to.sys.fdRecv(token);
+        long r = to.sys.fdRecv(FdPassing.send(from.sys, fd));
         if (r == Errno.EBADF.negative() || r == Errno.ENOENT.negative()) {
             races.incrementAndGet();
             return -1;

@@ -17,8 +17,8 @@ import java.util.function.Supplier;
  * state. Reads return bytes from the file position (0 at the end); lseek takes SEEK_SET and SEEK_CUR, as the
  * kernel's seq_file does (SEEK_END and the rest: EINVAL), and refuses a negative result with EINVAL.
  *
- * <p>Thread-safety: safe for concurrent opens; the generator must be too. Reads and seeks on one open file are
- * serialised on the file.
+ * <p>Thread-safety: safe for concurrent opens; the generator must be too. Locking: reads and seeks on one open
+ * file are serialised on the file's monitor; the generator runs at open with no lock of this file held.
  */
 public final class DebugfsText implements Device {
     private static final FileOps OPS = new TextOps();
@@ -33,7 +33,8 @@ public final class DebugfsText implements Device {
     /**
      * Renders the text and opens a file on the snapshot.
      *
-     * <p>Context: the opening process; runs the generator.
+     * <p>Context: the opening process; runs the generator. Locking: whatever the generator takes (bufinfo: the
+     * dma-buf registry's monitor, then each buffer's reservation lock).
      */
     @Override
     public OpenFile open(int flags, Task task) {

@@ -66,7 +66,11 @@ public final class EventFd implements FileOps, EventFdContext {
         return new OpenFile(this, this, OpenFile.O_RDWR | (flags & OpenFile.O_NONBLOCK));
     }
 
-    /** Returns the counter (unsigned). */
+    /**
+     * Returns the counter (unsigned).
+     *
+     * <p>Context: any thread, never blocks. Locking: takes the eventfd's monitor briefly.
+     */
     public synchronized long count() {
         return count;
     }
@@ -103,7 +107,8 @@ public final class EventFd implements FileOps, EventFdContext {
     /**
      * Reads the counter: 8 bytes, little-endian.
      *
-     * <p>Context: the calling process; sleeps while the counter is 0 unless the file is non-blocking.
+     * <p>Context: the calling process; sleeps while the counter is 0 unless the file is non-blocking. Locking: the
+     * eventfd's monitor only around each attempt to take the counter; sleeps without it, parked on the kernel clock.
      *
      * @throws ErrnoException EINVAL for fewer than 8 bytes; EAGAIN if non-blocking and 0; EINTR if the thread is
      *     interrupted while blocked (the thread stays interrupted)
@@ -120,6 +125,12 @@ public final class EventFd implements FileOps, EventFdContext {
         return Long.BYTES;
     }
 
+    /**
+     * Reports POLLIN while the counter is nonzero, POLLOUT while 1 more fits below 2^64-1, POLLERR once saturated.
+     *
+     * <p>Context: any thread, never sleeps. Locking: takes the eventfd's monitor briefly to read the counter, after
+     * registering on the queue.
+     */
     @Override
     public int poll(OpenFile file, PollTable table) {
         if (table != null) {

@@ -56,6 +56,8 @@ public final class FdTable {
      * Reserves the lowest free fd, as {@code get_unused_fd_flags}; fill it with {@link #installReserved} or give
      * it back with {@link #unreserve}.
      *
+     * <p>Context: any thread, never blocks. Locking: takes the table's monitor briefly.
+     *
      * @param fdFlags {@link OpenFile#O_CLOEXEC} or 0
      * @throws ErrnoException EMFILE if no fd below the limit is free; EBADF if the table is closed
      */
@@ -73,6 +75,8 @@ public final class FdTable {
     /**
      * Maps the reserved {@code fd} to {@code file}, taking over the caller's reference, as {@code fd_install}.
      *
+     * <p>Context: any thread, never blocks. Locking: takes the table's monitor briefly.
+     *
      * @throws ErrnoException EBADF if the table was closed meanwhile (the caller keeps its reference)
      * @throws IllegalStateException if {@code fd} was not reserved
      */
@@ -88,7 +92,11 @@ public final class FdTable {
         openCount++;
     }
 
-    /** Gives back a reserved, not yet installed {@code fd}, as {@code put_unused_fd}. A no-op on a closed table. */
+    /**
+     * Gives back a reserved, not yet installed {@code fd}, as {@code put_unused_fd}. A no-op on a closed table.
+     *
+     * <p>Context: any thread, never blocks. Locking: takes the table's monitor briefly.
+     */
     public synchronized void unreserve(int fd) {
         if (closed || fd < FIRST_FD) {
             return;
@@ -103,6 +111,8 @@ public final class FdTable {
     /**
      * Maps the lowest free fd to {@code file}, taking over the caller's reference.
      *
+     * <p>Context: any thread, never blocks. Locking: takes the table's monitor briefly.
+     *
      * @throws ErrnoException EMFILE if the table is full, EBADF if it is closed; the caller then keeps its
      *     reference
      */
@@ -114,6 +124,8 @@ public final class FdTable {
 
     /**
      * Returns the file behind {@code fd} without taking a reference.
+     *
+     * <p>Context: any thread, never blocks. Locking: takes the table's monitor briefly.
      *
      * @throws ErrnoException EBADF if {@code fd} is not open
      */
@@ -135,6 +147,8 @@ public final class FdTable {
      * Unmaps {@code fd} and hands the table's reference on its file to the caller, as the first half of
      * {@code close}.
      *
+     * <p>Context: any thread, never blocks. Locking: takes the table's monitor briefly.
+     *
      * @throws ErrnoException EBADF if {@code fd} is not open
      */
     public synchronized OpenFile remove(int fd) {
@@ -149,6 +163,8 @@ public final class FdTable {
     /**
      * Returns whether {@code fd} is close-on-exec.
      *
+     * <p>Context: any thread, never blocks. Locking: takes the table's monitor briefly.
+     *
      * @throws ErrnoException EBADF if {@code fd} is not open
      */
     public synchronized boolean closeOnExec(int fd) {
@@ -159,6 +175,8 @@ public final class FdTable {
     /**
      * Sets or clears close-on-exec on {@code fd} (kept for {@code F_SETFD}; uvgem processes never exec).
      *
+     * <p>Context: any thread, never blocks. Locking: takes the table's monitor briefly.
+     *
      * @throws ErrnoException EBADF if {@code fd} is not open
      */
     public synchronized void closeOnExec(int fd, boolean on) {
@@ -166,12 +184,20 @@ public final class FdTable {
         closeOnExec.set(fd, on);
     }
 
-    /** Returns the number of open fds (reserved slots not counted). */
+    /**
+     * Returns the number of open fds (reserved slots not counted).
+     *
+     * <p>Context: any thread, never blocks. Locking: takes the table's monitor briefly.
+     */
     public synchronized int openCount() {
         return openCount;
     }
 
-    /** Returns the open fds in ascending order. */
+    /**
+     * Returns the open fds in ascending order.
+     *
+     * <p>Context: any thread, never blocks. Locking: takes the table's monitor briefly.
+     */
     public synchronized int[] openFds() {
         int[] out = new int[openCount];
         int n = 0;
@@ -183,7 +209,11 @@ public final class FdTable {
         return out;
     }
 
-    /** Returns whether the table is closed. */
+    /**
+     * Returns whether the table is closed.
+     *
+     * <p>Context: any thread, never blocks. Locking: takes the table's monitor briefly.
+     */
     public synchronized boolean isClosed() {
         return closed;
     }
@@ -192,6 +222,8 @@ public final class FdTable {
      * Closes the table, as a process exit does: every fd is unmapped, reservations are dropped, and later
      * operations fail with EBADF. Returns the table's reference on each file (one per fd, so a file behind two
      * fds appears twice), which the caller drops. Idempotent: a second call returns nothing.
+     *
+     * <p>Context: any thread, never blocks. Locking: takes the table's monitor briefly.
      */
     public synchronized List<OpenFile> closeAll() {
         if (closed) {

@@ -83,6 +83,9 @@ public final class Kernel implements AutoCloseable {
     /**
      * Starts a process (a connection of the daemon).
      *
+     * <p>Context: any thread, never blocks. Locking: none (the process set is a concurrent map); a spawn racing {@link
+     * #close} exits the new process on this thread.
+     *
      * @param comm its command name, cut to 15 bytes of UTF-8 as {@code current->comm}
      * @param admin whether it is privileged (an admin-socket connection)
      * @throws IllegalStateException if the kernel is closed
@@ -100,7 +103,11 @@ public final class Kernel implements AutoCloseable {
         return p;
     }
 
-    /** Returns the live processes, by pid. */
+    /**
+     * Returns the live processes, by pid.
+     *
+     * <p>Context: any thread, never blocks. Locking: none; a snapshot of the concurrent process set.
+     */
     public List<Process> processes() {
         List<Process> out = new ArrayList<>(processes.values());
         out.sort((a, b) -> Integer.compare(a.pid(), b.pid()));
@@ -121,7 +128,9 @@ public final class Kernel implements AutoCloseable {
      * Shuts the kernel down: every process exits (releasing its files) and every file in flight is dropped.
      * Idempotent. Later {@link #spawn} calls fail.
      *
-     * <p>Context: any thread but a process's own blocked call; may run file releases.
+     * <p>Context: any thread but a process's own blocked call; may run file releases. Locking: takes no lock of its
+     * own; each exit and each dropped file releases on this thread, so the caller must hold no lock a release
+     * takes.
      */
     @Override
     public void close() {

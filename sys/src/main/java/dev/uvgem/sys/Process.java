@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * A uvgem process (one connection of the daemon) and its system calls: open, close, dup, ioctl, poll, read, lseek,
@@ -120,17 +121,29 @@ public final class Process implements Task {
         return exited.get();
     }
 
-    /** Returns the number of open fds. */
+    /**
+     * Returns the number of open fds.
+     *
+     * <p>Context: any thread, never blocks. Locking: takes the fd table's monitor briefly.
+     */
     public int openFdCount() {
         return fds.openCount();
     }
 
-    /** Returns the open fds in ascending order. */
+    /**
+     * Returns the open fds in ascending order.
+     *
+     * <p>Context: any thread, never blocks. Locking: takes the fd table's monitor briefly.
+     */
     public int[] openFds() {
         return fds.openFds();
     }
 
-    /** Returns the number of live mappings. */
+    /**
+     * Returns the number of live mappings.
+     *
+     * <p>Context: any thread, never blocks. Locking: takes the mapping table's monitor briefly.
+     */
     public int mappingCount() {
         synchronized (mappings) {
             return mappings.size();
@@ -139,18 +152,31 @@ public final class Process implements Task {
 
     // ---- Task ----
 
-    /** {@inheritDoc} Outside a system call no reference is taken: the file may go with a concurrent close. */
+    /**
+     * {@inheritDoc} Outside a system call no reference is taken: the file may go with a concurrent close.
+     *
+     * <p>Context: any thread, never blocks. Locking: takes the fd table's monitor briefly.
+     */
     @Override
     public OpenFile file(int fd) {
         return fds.lookup(fd);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Context: any thread, never blocks. Locking: takes the fd table's monitor briefly.
+     */
     @Override
     public int install(OpenFile file, int fdFlags) {
         return installOrPut(file, fdFlags);
     }
 
-    /** Returns the user memory outside an ioctl: none (every non-empty access faults). */
+    /**
+     * Returns the user memory outside an ioctl: none (every non-empty access faults).
+     *
+     * <p>Context: any thread. Locking: none.
+     */
     @Override
     public UserMemory user() {
         return UserWindow.empty();
@@ -171,6 +197,9 @@ public final class Process implements Task {
     /**
      * Opens {@code path}, as {@code open(2)}.
      *
+     * <p>Context: the caller's thread; runs the device's open, which does not sleep on fences. Locking: the fd table's
+     * monitor briefly (to reserve the fd, then to install the file); none held while the device opens.
+     *
      * @param flags O_RDWR (or another access mode), O_NONBLOCK, O_CLOEXEC
      * @return the new fd (the lowest free one from 3); -EMFILE if the table is full, -ENOENT if the path is not
      *     registered, -EACCES if this process may not open it, -EFAULT for a null path, or the device's error
@@ -180,20 +209,16 @@ public final class Process implements Task {
             if (path == null) {
                 throw new ErrnoException(Errno.EFAULT);
             }
-            int fd = fds.reserve(flags & O_CLOEXEC);
-            OpenFile file;
-            try {
-                file = kernel.openPath(path, flags, this, admin);
-            } catch (RuntimeException | Error e) {
-                fds.unreserve(fd);
-                throw e;
-            }
-            installReservedOrPut(fd, file);
-            return fd;
+            return installNew(flags & O_CLOEXEC, () -> kernel.openPath(path, flags, this, admin));
         });
     }
 
-    /** Closes {@code fd}, as {@code close(2)}: 0, or -EBADF. The file is released with its last reference. */
+    /**
+     * Closes {@code fd}, as {@code close(2)}: 0, or -EBADF. The file is released with its last reference.
+     *
+     * <p>Context: the caller's thread; the release of a last reference runs on it. Locking: the fd table's monitor
+     * briefly; none held during the release.
+     */
     public long close(int fd) {
         return syscall("close", () -> {
             fds.remove(fd).put();
@@ -201,7 +226,11 @@ public final class Process implements Task {
         });
     }
 
-    /** Duplicates {@code fd} onto the lowest free fd (not close-on-exec), as {@code dup(2)}: -EBADF, -EMFILE. */
+    /**
+     * Duplicates {@code fd} onto the lowest free fd (not close-on-exec), as {@code dup(2)}: -EBADF, -EMFILE.
+     *
+     * <p>Context: any thread, never blocks. Locking: takes the fd table's monitor briefly.
+     */
     public long dup(int fd) {
         return syscall("dup", () -> installOrPut(fds.fget(fd), 0));
     }
@@ -216,6 +245,9 @@ public final class Process implements Task {
      * #DMA_BUF_SET_NAME_B} {@code arg} is the NUL-terminated name itself, handed over whole and never copied back.
      * The file sees {@code user} as the process's user memory during this call, and fds it looks up through the
      * call's {@link Task} stay open until the call returns.
+     *
+     * <p>Context: the caller's thread; sleeps if the ioctl waits, and ends with -EINTR if interrupted there. Locking:
+     * each fd lookup takes at most the fd table's monitor, briefly; none held while the file's ioctl runs.
      *
      * @param user the user window for pointer fields, or null for none
      * @return the ioctl's return value; -EBADF, -EFAULT, -ENOTTY (a request the file does not implement), or the
@@ -265,6 +297,9 @@ public final class Process implements Task {
      * POLLERR and POLLHUP always included. Sleeps on the files' wait queues (no polling loop) until an entry is
      * ready, the timeout passes on the kernel clock, or the thread is interrupted; ready entries win over both.
      *
+     * <p>Context: the caller's thread; sleeps on the files' wait queues, parked on the kernel clock. Locking: each fd
+     * lookup takes at most the fd table's monitor, briefly; none held while it sleeps.
+     *
      * @param timeoutMs milliseconds to wait: negative waits forever, 0 does not wait
      * @return the number of entries with nonzero revents (0 on timeout); -EINTR if interrupted while waiting (the
      *     thread stays interrupted); -EFAULT for a null array or entry; -EINVAL for more entries than the fd limit
@@ -291,7 +326,11 @@ public final class Process implements Task {
         });
     }
 
-    /** Reads into all of {@code buffer}, as {@link #read(int, byte[], int, int)}. */
+    /**
+     * Reads into all of {@code buffer}, as {@link #read(int, byte[], int, int)}.
+     *
+     * <p>Context: as the full form. Locking: as the full form.
+     */
     public long read(int fd, byte[] buffer) {
         return read(fd, buffer, 0, buffer == null ? 0 : buffer.length);
     }
@@ -299,6 +338,9 @@ public final class Process implements Task {
     /**
      * Reads up to {@code length} bytes into {@code buffer} at {@code offset}, as {@code read(2)}: DRM events,
      * debugfs text, an eventfd's counter. Whether it blocks is the file's business (O_NONBLOCK: -EAGAIN).
+     *
+     * <p>Context: the caller's thread; may sleep in the file's read (an eventfd at 0). Locking: the fd lookup takes at
+     * most the fd table's monitor, briefly; none held during the read.
      *
      * @return the number of bytes read (0 at end of file); -EBADF if the fd is not open or not open for reading;
      *     -EFAULT if the range is not inside {@code buffer}; -EINVAL if the file cannot be read; -EINTR if
@@ -329,6 +371,9 @@ public final class Process implements Task {
     /**
      * Moves the file position, as {@code lseek(2)}.
      *
+     * <p>Context: any thread, never sleeps. Locking: the fd lookup takes at most the fd table's monitor, briefly; none
+     * held while the file seeks.
+     *
      * @param whence SEEK_SET, SEEK_CUR, SEEK_END (or SEEK_DATA/SEEK_HOLE, which files may refuse)
      * @return the new position; -EBADF; -EINVAL for a whence above SEEK_HOLE or a bad position; -ESPIPE for a file
      *     without positions
@@ -351,6 +396,10 @@ public final class Process implements Task {
      * Maps {@code length} bytes of {@code fd} at {@code offset}, shared, as {@code mmap(2)} with MAP_SHARED: a GEM
      * object through its device fd and fake offset, or a dma-buf at offset 0. The process keeps the mapping until
      * {@link #munmap} or exit; {@link #mapping} returns it.
+     *
+     * <p>Context: the caller's thread, never sleeps on fences (the buffer's memory may be allocated now). Locking: the
+     * fd lookup takes at most the fd table's monitor, briefly; none held while the file maps; then the mapping table's
+     * monitor, to record the mapping.
      *
      * @param prot PROT_READ, PROT_WRITE, PROT_EXEC
      * @return the mapping's address (page-aligned, positive, never reused within the process); -EINVAL for an
@@ -385,7 +434,11 @@ public final class Process implements Task {
         });
     }
 
-    /** Returns the mapping at {@code address} (a result of {@link #mmap}), or null if there is none. */
+    /**
+     * Returns the mapping at {@code address} (a result of {@link #mmap}), or null if there is none.
+     *
+     * <p>Context: any thread, never blocks. Locking: takes the mapping table's monitor briefly.
+     */
     public Mapping mapping(long address) {
         synchronized (mappings) {
             return mappings.get(address);
@@ -394,6 +447,9 @@ public final class Process implements Task {
 
     /**
      * Unmaps the mapping at {@code address}, as {@code munmap(2)}.
+     *
+     * <p>Context: the caller's thread; unmapping may drop the last reference to a buffer, a GEM object or a file and
+     * free it there. Locking: the mapping table's monitor briefly; none held while unmapping.
      *
      * @return 0 (also when nothing is mapped there, as on Linux); -EINVAL for an address that is not page-aligned
      */
@@ -419,6 +475,9 @@ public final class Process implements Task {
      * reference) until it is received with {@link #fdRecv} or {@link Kernel#FD_TOKEN_LIFETIME} passes on the
      * kernel clock, even if this process exits meanwhile.
      *
+     * <p>Context: any thread, never blocks. Locking: the fd lookup takes at most the fd table's monitor, briefly; arms
+     * the token's expiry on the kernel clock.
+     *
      * @param token receives the {@value Kernel#FD_TOKEN_BYTES}-byte token
      * @return 0; -EFAULT if {@code token} is null or shorter than 16 bytes; -EBADF
      */
@@ -437,6 +496,9 @@ public final class Process implements Task {
      * Receives the file in flight under {@code token} onto the lowest free fd, as receiving SCM_RIGHTS: the new fd
      * refers to the same open file as the sender's. The fd is reserved first, so on -EMFILE the token stays valid.
      *
+     * <p>Context: any thread, never blocks. Locking: the fd table's monitor briefly (to reserve the fd, then to install
+     * the file); cancels the token's expiry.
+     *
      * @return the new fd; -ENOENT for a token that is unknown, used or expired; -EFAULT for null; -EMFILE
      */
     public long fdRecv(byte[] token) {
@@ -444,21 +506,14 @@ public final class Process implements Task {
             if (token == null) {
                 throw new ErrnoException(Errno.EFAULT);
             }
-            int fd = fds.reserve(0);
-            OpenFile file;
-            try {
-                file = kernel.receive(token);
-            } catch (RuntimeException | Error e) {
-                fds.unreserve(fd);
-                throw e;
-            }
-            installReservedOrPut(fd, file);
-            return fd;
+            return installNew(0, () -> kernel.receive(token));
         });
     }
 
     /**
      * Creates an eventfd, as {@code eventfd2(2)}.
+     *
+     * <p>Context: any thread, never blocks. Locking: takes the fd table's monitor briefly.
      *
      * @param initval the initial counter (unsigned 32-bit)
      * @param flags {@link EventFd#EFD_SEMAPHORE}, {@link EventFd#EFD_NONBLOCK}, {@link EventFd#EFD_CLOEXEC}
@@ -479,7 +534,8 @@ public final class Process implements Task {
      * Exits: unmaps every mapping, then closes every fd, dropping each file reference exactly once, and leaves the
      * kernel's process list. Files in flight from {@link #fdSend} stay in flight. Idempotent; never throws.
      *
-     * <p>Context: any thread; runs file releases on it.
+     * <p>Context: any thread; runs file releases on it. Locking: the mapping table's and the fd table's monitors
+     * briefly, to empty them; none held while mappings close and files are released.
      */
     public void exit() {
         if (!exited.compareAndSet(false, true)) {
@@ -549,6 +605,23 @@ public final class Process implements Task {
         }
     }
 
+    /**
+     * Reserves the lowest free fd first (so a full table fails before anything is opened or consumed), then gets
+     * the file: if that fails the fd is given back; otherwise the file is installed there.
+     */
+    private int installNew(int fdFlags, Supplier<OpenFile> open) {
+        int fd = fds.reserve(fdFlags);
+        OpenFile file;
+        try {
+            file = open.get();
+        } catch (RuntimeException | Error e) {
+            fds.unreserve(fd);
+            throw e;
+        }
+        installReservedOrPut(fd, file);
+        return fd;
+    }
+
     private void installReservedOrPut(int fd, OpenFile file) {
         try {
             fds.installReserved(fd, file);
@@ -604,7 +677,8 @@ public final class Process implements Task {
 
     /**
      * The process as one ioctl sees it: its user window is the call's, and every file it looks up stays
-     * referenced (pinned) until the call returns, as {@code fdget} guarantees on Linux.
+     * referenced (pinned) until the call returns, as {@code fdget} guarantees on Linux. Everything else (installing
+     * fds, privilege, command name) is the process's own, so those calls go to the process.
      */
     private final class CallTask implements Task {
         private final UserWindow user;
@@ -627,23 +701,23 @@ public final class Process implements Task {
         }
 
         @Override
-        public int install(OpenFile file, int fdFlags) {
-            return installOrPut(file, fdFlags);
-        }
-
-        @Override
         public UserMemory user() {
             return user;
         }
 
         @Override
+        public int install(OpenFile file, int fdFlags) {
+            return Process.this.install(file, fdFlags);
+        }
+
+        @Override
         public boolean isAdmin() {
-            return admin;
+            return Process.this.isAdmin();
         }
 
         @Override
         public String comm() {
-            return comm;
+            return Process.this.comm();
         }
 
         void unpin() {

@@ -46,6 +46,11 @@ public final class UserWindow implements UserMemory {
         return memory.length;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Context: the ioctl's thread, never blocks. Locking: takes the window's monitor briefly.
+     */
     @Override
     public synchronized byte[] read(long address, int length) {
         if (length == 0) {
@@ -55,6 +60,11 @@ public final class UserWindow implements UserMemory {
         return Arrays.copyOfRange(memory, from, from + length);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Context: the ioctl's thread, never blocks. Locking: takes the window's monitor briefly.
+     */
     @Override
     public synchronized void write(long address, byte[] data) {
         if (data == null) {

@@ -5,6 +5,7 @@ import static dev.uvgem.core.vfs.PollTable.POLLIN;
 import static dev.uvgem.core.vfs.PollTable.POLLOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.uvgem.core.testsupport.Threads;
 import dev.uvgem.core.time.VirtualClock;
 import dev.uvgem.core.vfs.EventFdContext;
 import dev.uvgem.core.vfs.OpenFile;
@@ -116,8 +117,8 @@ class EventFdTest {
     void blockingReadIsWokenByKernelSignal() throws Exception {
         long fd = p.eventfd(0, 0);
         EventFd e = eventFd(fd);
-        CompletableFuture<Long> r = Async.supply(() -> read(fd));
-        PollTest.await(() -> !e.waitQueue().isEmpty());
+        CompletableFuture<Long> r = Threads.supply(() -> read(fd));
+        Threads.await(() -> !e.waitQueue().isEmpty());
         assertThat(r).isNotDone();
         e.signal(7);
         assertThat(r.get(5, TimeUnit.SECONDS)).isEqualTo(7);
@@ -129,8 +130,8 @@ class EventFdTest {
         long fd = p.eventfd(0, EventFd.EFD_NONBLOCK);
         EventFd e = eventFd(fd);
         PollFd[] fds = {new PollFd((int) fd, POLLIN)};
-        CompletableFuture<Long> r = Async.supply(() -> p.poll(fds, -1));
-        PollTest.await(() -> !e.waitQueue().isEmpty());
+        CompletableFuture<Long> r = Threads.supply(() -> p.poll(fds, -1));
+        Threads.await(() -> !e.waitQueue().isEmpty());
         e.signal();
         assertThat(r.get(5, TimeUnit.SECONDS)).isEqualTo(1);
         assertThat(fds[0].revents()).isEqualTo(POLLIN);
@@ -146,7 +147,7 @@ class EventFdTest {
             r.complete(read(fd));
             stillInterrupted.set(Thread.currentThread().isInterrupted());
         });
-        PollTest.await(() -> !e.waitQueue().isEmpty());
+        Threads.await(() -> !e.waitQueue().isEmpty());
         t.interrupt();
         assertThat(r.get(5, TimeUnit.SECONDS)).isEqualTo(Errno.EINTR.negative());
         t.join(5000);
@@ -160,8 +161,8 @@ class EventFdTest {
     void concurrentReadersEachGetASignal() throws Exception {
         long fd = p.eventfd(0, EventFd.EFD_SEMAPHORE);
         EventFd e = eventFd(fd);
-        CompletableFuture<Long> a = Async.supply(() -> read(fd));
-        CompletableFuture<Long> b = Async.supply(() -> read(fd));
+        CompletableFuture<Long> a = Threads.supply(() -> read(fd));
+        CompletableFuture<Long> b = Threads.supply(() -> read(fd));
         e.signal(2);
         assertThat(a.get(5, TimeUnit.SECONDS)).isEqualTo(1);
         assertThat(b.get(5, TimeUnit.SECONDS)).isEqualTo(1);

@@ -1,12 +1,11 @@
 package dev.uvgem.sys;
 
+import static dev.uvgem.core.testsupport.ErrnoAssertions.assertErrno;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.uvgem.core.time.VirtualClock;
 import dev.uvgem.core.vfs.OpenFile;
 import dev.uvgem.uapi.Errno;
-import dev.uvgem.uapi.ErrnoException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,10 +85,7 @@ class ExitTest {
         Process p = kernel.spawn("test", false);
         p.exit();
         OpenFile f = card.open(Process.O_RDWR, p);
-        assertThatThrownBy(() -> p.install(f, 0))
-                .isInstanceOf(ErrnoException.class)
-                .extracting(e -> ((ErrnoException) e).errno())
-                .isEqualTo(Errno.EBADF);
+        assertErrno(Errno.EBADF, () -> p.install(f, 0));
         assertThat(card.ops.releases).hasValue(1);
     }
 

@@ -3,6 +3,7 @@ package dev.uvgem.sys;
 import static dev.uvgem.sys.UserWindow.USER_BASE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.uvgem.core.testsupport.Threads;
 import dev.uvgem.core.time.VirtualClock;
 import dev.uvgem.core.vfs.OpenFile;
 import dev.uvgem.core.vfs.Task;
@@ -180,8 +181,8 @@ class IoctlTest {
             }
             return task.user().read(USER_BASE, 1)[0];
         };
-        CompletableFuture<Long> a = Async.supply(() -> p.ioctl(fd, IO, null, new UserWindow(new byte[] {11})));
-        CompletableFuture<Long> b = Async.supply(() -> p.ioctl(fd, IO, null, new UserWindow(new byte[] {22})));
+        CompletableFuture<Long> a = Threads.supply(() -> p.ioctl(fd, IO, null, new UserWindow(new byte[] {11})));
+        CompletableFuture<Long> b = Threads.supply(() -> p.ioctl(fd, IO, null, new UserWindow(new byte[] {22})));
         assertThat(a.get(5, TimeUnit.SECONDS)).isEqualTo(11);
         assertThat(b.get(5, TimeUnit.SECONDS)).isEqualTo(22);
     }

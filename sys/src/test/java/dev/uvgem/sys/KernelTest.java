@@ -1,11 +1,11 @@
 package dev.uvgem.sys;
 
+import static dev.uvgem.core.testsupport.ErrnoAssertions.assertErrno;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.uvgem.core.time.VirtualClock;
 import dev.uvgem.uapi.Errno;
-import dev.uvgem.uapi.ErrnoException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -37,10 +37,7 @@ class KernelTest {
             FakeDevice d = new FakeDevice();
             k.register("/dev/dri/card0", d, PathAccess.EVERYONE);
             assertThat(k.isRegistered("/dev/dri/card0")).isTrue();
-            assertThatThrownBy(() -> k.register("/dev/dri/card0", d, PathAccess.EVERYONE))
-                    .isInstanceOf(ErrnoException.class)
-                    .extracting(e -> ((ErrnoException) e).errno())
-                    .isEqualTo(Errno.EEXIST);
+            assertErrno(Errno.EEXIST, () -> k.register("/dev/dri/card0", d, PathAccess.EVERYONE));
             Process p = k.spawn("p", false);
             int fd = (int) p.open("/dev/dri/card0", Process.O_RDWR);
             assertThat(k.unregister("/dev/dri/card0")).isTrue();

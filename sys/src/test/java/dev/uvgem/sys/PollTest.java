@@ -1,5 +1,6 @@
 package dev.uvgem.sys;
 
+import static dev.uvgem.core.testsupport.Threads.await;
 import static dev.uvgem.core.vfs.PollTable.POLLERR;
 import static dev.uvgem.core.vfs.PollTable.POLLHUP;
 import static dev.uvgem.core.vfs.PollTable.POLLIN;
@@ -8,13 +9,13 @@ import static dev.uvgem.core.vfs.PollTable.POLLOUT;
 import static dev.uvgem.core.vfs.PollTable.POLLPRI;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.uvgem.core.testsupport.Threads;
 import dev.uvgem.core.time.VirtualClock;
 import dev.uvgem.uapi.Errno;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,16 +43,6 @@ class PollTest {
     @AfterEach
     void tearDown() {
         kernel.close();
-    }
-
-    static void await(BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("condition not met in 5 s");
-            }
-            Thread.sleep(1);
-        }
     }
 
     @Test
@@ -107,7 +98,7 @@ class PollTest {
     @Test
     void wakesWhenAQueueIsWoken() throws Exception {
         PollFd[] fds = {new PollFd(fd, POLLIN), new PollFd(fd2, POLLIN)};
-        CompletableFuture<Long> r = Async.supply(() -> p.poll(fds, -1));
+        CompletableFuture<Long> r = Threads.supply(() -> p.poll(fds, -1));
         await(() -> !card.ops.queue.isEmpty() && !other.ops.queue.isEmpty());
         other.ops.queue.wakeUp(); // spurious: nothing changed
         other.ops.mask(POLLOUT); // not asked for
@@ -123,7 +114,7 @@ class PollTest {
     @Test
     void timesOutOnTheKernelClock() throws Exception {
         PollFd[] fds = {new PollFd(fd, POLLIN)};
-        CompletableFuture<Long> r = Async.supply(() -> p.poll(fds, 5000));
+        CompletableFuture<Long> r = Threads.supply(() -> p.poll(fds, 5000));
         await(() -> clock.pendingTimers() == 1 && !card.ops.queue.isEmpty());
         clock.advance(Duration.ofMillis(4999));
         Thread.sleep(20);
@@ -138,7 +129,7 @@ class PollTest {
     @Test
     void readyAtTheDeadlineIsReported() throws Exception {
         PollFd[] fds = {new PollFd(fd, POLLIN)};
-        CompletableFuture<Long> r = Async.supply(() -> p.poll(fds, 1000));
+        CompletableFuture<Long> r = Threads.supply(() -> p.poll(fds, 1000));
         await(() -> clock.pendingTimers() == 1);
         card.ops.mask = POLLIN; // no wake-up: only the final pass after the timeout sees it
         clock.advance(Duration.ofSeconds(1));

@@ -1,19 +1,16 @@
 package dev.uvgem.sys;
 
+import static dev.uvgem.core.testsupport.ErrnoAssertions.assertErrno;
 import static dev.uvgem.sys.UserWindow.USER_BASE;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.uvgem.uapi.Errno;
-import dev.uvgem.uapi.ErrnoException;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 class UserWindowTest {
-    private static void assertFault(Runnable r) {
-        assertThatThrownBy(r::run)
-                .isInstanceOf(ErrnoException.class)
-                .extracting(e -> ((ErrnoException) e).errno())
-                .isEqualTo(Errno.EFAULT);
+    private static void assertFault(ThrowingCallable call) {
+        assertErrno(Errno.EFAULT, call);
     }
 
     @Test

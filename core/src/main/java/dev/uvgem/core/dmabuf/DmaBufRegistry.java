@@ -68,7 +68,11 @@ public final class DmaBufRegistry {
         buffers.remove(buf);
     }
 
-    /** Returns the live buffers, most recently exported first. */
+    /**
+     * Returns the live buffers, most recently exported first.
+     *
+     * <p>Context: any thread, never blocks for long. Locking: takes the registry monitor.
+     */
     public synchronized List<DmaBuf> buffers() {
         List<DmaBuf> out = new ArrayList<>(buffers.size());
         for (int i = buffers.size() - 1; i >= 0; i--) {
@@ -77,7 +81,11 @@ public final class DmaBufRegistry {
         return out;
     }
 
-    /** Returns the number of live buffers. */
+    /**
+     * Returns the number of live buffers.
+     *
+     * <p>Context: any thread, never blocks for long. Locking: takes the registry monitor.
+     */
     public synchronized int count() {
         return buffers.size();
     }

@@ -36,7 +36,9 @@ import java.util.OptionalLong;
  * keeps it out of reach of everyone else. This class does not check: the syscall layer's path table enforces
  * the privilege before calling {@link #open}. A timeline fd passed on (fork, SCM_RIGHTS) stays usable.
  *
- * <p>Thread-safety: safe for concurrent opens and ioctls.
+ * <p>Thread-safety: safe for concurrent opens and ioctls. Locking: nothing of its own; an open takes the
+ * timeline registry's lock, INC and the last close signal under the timeline's signalling lock ({@link
+ * SwSyncTimeline}), and no ioctl waits on a fence.
  */
 public final class SwSyncDevice implements Device {
     private static final FileOps OPS = new Ops();

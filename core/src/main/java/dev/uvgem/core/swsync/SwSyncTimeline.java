@@ -106,7 +106,11 @@ public final class SwSyncTimeline {
         return point - value <= 0;
     }
 
-    /** Returns whether the timeline's file has been released. */
+    /**
+     * Returns whether the timeline's file has been released.
+     *
+     * <p>Context: any thread. Locking: takes the timeline lock briefly.
+     */
     public boolean isReleased() {
         synchronized (lock) {
             return released;
@@ -142,7 +146,9 @@ public final class SwSyncTimeline {
      * {@link Integer#MAX_VALUE} so the wrap rule stays monotone; after each step every linked point that has been
      * passed is unlinked and then signalled, in ascending order, with the timeline lock dropped.
      *
-     * <p>Context: any thread; runs the points' callbacks on it. Locking: must not hold locks those callbacks take.
+     * <p>Context: any thread; runs the points' callbacks on it. Locking: holds the timeline's signalling lock
+     * across the whole increment (concurrent increments wait for it), the internal lock only around each step;
+     * must not hold locks those callbacks take.
      */
     public void inc(int n) {
         signalling.lock();
@@ -183,8 +189,9 @@ public final class SwSyncTimeline {
      * signalled with error {@code -ENOENT} (in list order; one that already signalled keeps its status), and the
      * timeline leaves its registry once none of those points is reachable any more. Idempotent.
      *
-     * <p>Context: whoever drops the file's last reference; runs the points' callbacks on it. Locking: must not
-     * hold locks those callbacks take.
+     * <p>Context: whoever drops the file's last reference; runs the points' callbacks on it. Locking: holds the
+     * timeline's signalling lock while signalling, then takes the registry lock to unlist; must not hold locks
+     * those callbacks take.
      */
     public void release() {
         List<SyncPoint> linked;

@@ -13,7 +13,8 @@ public interface Device {
     /**
      * Opens the device for {@code task}, as a character device's {@code open}.
      *
-     * <p>Context: the opening process; must not sleep on fences.
+     * <p>Context: the opening process; must not sleep on fences. Locking: called with no lock of the syscall layer
+     * held (the fd is reserved first and installed after).
      *
      * @param flags the open flags (access mode, O_NONBLOCK)
      * @return a new open file holding one reference, owned by the caller

@@ -18,7 +18,8 @@ public interface FileOps {
      * a struct, little-endian, position 0); the handler reads and updates them in place, and the syscall layer
      * copies them back where the code has the read direction.
      *
-     * <p>Context: the calling process ({@code task}); may sleep if the ioctl waits. Default: ENOTTY.
+     * <p>Context: the calling process ({@code task}); may sleep if the ioctl waits. Locking: called with no lock of
+     * the syscall layer held; the file stays referenced for the call. Default: ENOTTY.
      *
      * @return the ioctl's non-negative return value
      */
@@ -30,7 +31,8 @@ public interface FileOps {
      * Returns the ready events (Linux POLL* bits) and, if {@code table} is not null, registers it on every wait
      * queue whose wake-up could change the answer, as {@code poll_wait} does.
      *
-     * <p>Context: any thread, never sleeps. Default: readable and writable, as for a file without poll.
+     * <p>Context: any thread, never sleeps. Locking: called with no lock of the syscall layer held; may take the
+     * file's own locks briefly. Default: readable and writable, as for a file without poll.
      */
     default int poll(OpenFile file, PollTable table) {
         return PollTable.DEFAULT_POLLMASK;
@@ -39,7 +41,8 @@ public interface FileOps {
     /**
      * Reads up to {@code dst.remaining()} bytes at the file position.
      *
-     * <p>Context: the calling process; may sleep unless the file is non-blocking. Default: EINVAL.
+     * <p>Context: the calling process; may sleep unless the file is non-blocking. Locking: called with no lock of
+     * the syscall layer held; must not sleep holding a lock its waker needs. Default: EINVAL.
      *
      * @return the number of bytes read, 0 at end of file
      */
@@ -50,6 +53,9 @@ public interface FileOps {
     /**
      * Moves the file position. Default: ESPIPE, as for a file without llseek.
      *
+     * <p>Context: the calling process, never sleeps. Locking: called with no lock of the syscall layer held; the
+     * position is guarded by the {@link OpenFile} itself.
+     *
      * @return the new position
      */
     default long lseek(OpenFile file, long offset, int whence) {
@@ -59,7 +65,7 @@ public interface FileOps {
     /**
      * Maps {@code length} bytes of the file at {@code offset}. Default: ENODEV, as for a file without mmap.
      *
-     * <p>Context: the calling process.
+     * <p>Context: the calling process. Locking: called with no lock of the syscall layer held.
      */
     default Mapping mmap(OpenFile file, long offset, long length, int prot, Task task) {
         throw new ErrnoException(Errno.ENODEV);
@@ -68,7 +74,8 @@ public interface FileOps {
     /**
      * Releases the file when its last reference goes, as {@code release}.
      *
-     * <p>Context: whoever dropped the last reference (a close, a process exit). Must not fail.
+     * <p>Context: whoever dropped the last reference (a close, a process exit, a mapping's unmap). Must not fail.
+     * Locking: runs on that thread, so it must take no lock a thread dropping a reference may hold.
      */
     default void release(OpenFile file) {}
 }

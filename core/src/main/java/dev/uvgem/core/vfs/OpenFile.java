@@ -98,7 +98,8 @@ public final class OpenFile {
     /**
      * Drops a reference, as {@code fput}; the last one releases the file.
      *
-     * <p>Context: any thread; the release runs on it.
+     * <p>Context: any thread; the release runs on it. Locking: takes none itself; the last put runs {@link
+     * FileOps#release}, so the caller must not hold a lock that release takes.
      */
     public void put() {
         long left = refs.decrementAndGet();
@@ -109,12 +110,12 @@ public final class OpenFile {
         }
     }
 
-    /** Returns the file position. */
+    /** Returns the file position. Context: any thread. Locking: the file's monitor, briefly. */
     public synchronized long position() {
         return position;
     }
 
-    /** Sets the file position. */
+    /** Sets the file position. Context: any thread. Locking: the file's monitor, briefly. */
     public synchronized void position(long position) {
         this.position = position;
     }

@@ -3,6 +3,7 @@ package dev.uvgem.core.dmabuf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.uvgem.core.testsupport.CountingMemory;
 import dev.uvgem.core.vfs.Mapping;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -98,28 +99,5 @@ class BufferMemoryTest {
         assertThat(Files.exists(file)).isTrue();
         m.put();
         assertThat(Files.exists(file)).isFalse();
-    }
-
-    /** Anonymous memory that counts its frees. */
-    static final class CountingMemory extends BufferMemory {
-        private final BufferMemory inner;
-        private final AtomicInteger frees;
-
-        CountingMemory(long size, AtomicInteger frees) {
-            super(size);
-            this.inner = BufferAllocator.anonymous().allocate(size);
-            this.frees = frees;
-        }
-
-        @Override
-        protected MemorySegment populate(long size) {
-            return inner.segment();
-        }
-
-        @Override
-        protected void free(MemorySegment populated) {
-            frees.incrementAndGet();
-            inner.put();
-        }
     }
 }

@@ -7,12 +7,11 @@ import dev.uvgem.core.fence.Fence;
 import dev.uvgem.core.fence.FenceContext;
 import dev.uvgem.core.resv.Reservation;
 import dev.uvgem.core.resv.ResvUsage;
+import dev.uvgem.core.testsupport.TestTask;
 import dev.uvgem.core.time.VirtualClock;
 import dev.uvgem.core.vfs.Mapping;
 import dev.uvgem.core.vfs.OpenFile;
 import dev.uvgem.core.vfs.PollTable;
-import dev.uvgem.core.vfs.Task;
-import dev.uvgem.core.vfs.UserMemory;
 import dev.uvgem.core.vfs.WaitQueue;
 import dev.uvgem.uapi.DmaBufIoctl;
 import dev.uvgem.uapi.Errno;
@@ -407,34 +406,7 @@ class DmaBufTest {
         memory.put();
         assertThat(a.resv()).isSameAs(shared);
         assertThat(a.size()).isEqualTo(4000);
-        List<OpenFile> installed = new ArrayList<>();
-        Task task = new Task() {
-            @Override
-            public OpenFile file(int fd) {
-                return installed.get(fd);
-            }
-
-            @Override
-            public int install(OpenFile file, int fdFlags) {
-                installed.add(file);
-                return installed.size() - 1;
-            }
-
-            @Override
-            public UserMemory user() {
-                return null;
-            }
-
-            @Override
-            public boolean isAdmin() {
-                return false;
-            }
-
-            @Override
-            public String comm() {
-                return "t";
-            }
-        };
+        TestTask task = TestTask.unprivileged("t");
         int fd = a.fd(task, OpenFile.O_CLOEXEC);
         assertThat(a.file().refCount()).isEqualTo(2);
         DmaBuf got = DmaBuf.get(task, fd);

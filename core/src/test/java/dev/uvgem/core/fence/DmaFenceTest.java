@@ -1,8 +1,13 @@
 package dev.uvgem.core.fence;
 
+import static dev.uvgem.core.testsupport.Threads.awaitParked;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.uvgem.core.testsupport.CountingCallback;
+import dev.uvgem.core.testsupport.TestFences;
+import dev.uvgem.core.testsupport.Threads;
+import dev.uvgem.core.testsupport.Threads.Running;
 import dev.uvgem.core.time.Clock;
 import dev.uvgem.core.time.SystemClock;
 import dev.uvgem.core.time.Timer;
@@ -18,7 +23,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -35,25 +39,7 @@ class DmaFenceTest {
 
     /** The selftest's mock: context 0, seqno 0, names only. */
     private Fence mockFence() {
-        return mockFence(clock);
-    }
-
-    private static Fence mockFence(Clock clock) {
-        return Fence.create(clock, "mock", "mock", 0, 0);
-    }
-
-    /** A callback that records that it ran, and how often. */
-    private static final class SimpleCb extends FenceCallback {
-        final AtomicInteger runs = new AtomicInteger();
-
-        @Override
-        protected void onSignal(Fence fence) {
-            runs.incrementAndGet();
-        }
-
-        boolean seen() {
-            return runs.get() > 0;
-        }
+        return TestFences.mock(clock);
     }
 
     @Test
@@ -76,7 +62,7 @@ class DmaFenceTest {
     @Test
     void testAddCallback() {
         Fence f = mockFence();
-        SimpleCb cb = new SimpleCb();
+        CountingCallback cb = new CountingCallback();
         assertThat(f.addCallback(cb)).isZero();
         assertThat(cb.isPending()).isTrue();
         f.signal();
@@ -89,7 +75,7 @@ class DmaFenceTest {
         Fence f = mockFence();
         f.enableSwSignaling();
         f.signal();
-        SimpleCb cb = new SimpleCb();
+        CountingCallback cb = new CountingCallback();
         assertThat(f.addCallback(cb)).isEqualTo(Errno.ENOENT.negative());
         f.signal();
         assertThat(cb.seen()).as("callback run after failed attachment").isFalse();
@@ -98,7 +84,7 @@ class DmaFenceTest {
     @Test
     void testRmCallback() {
         Fence f = mockFence();
-        SimpleCb cb = new SimpleCb();
+        CountingCallback cb = new CountingCallback();
         assertThat(f.addCallback(cb)).isZero();
         assertThat(f.removeCallback(cb)).isTrue();
         f.signal();
@@ -108,7 +94,7 @@ class DmaFenceTest {
     @Test
     void testLateRmCallback() {
         Fence f = mockFence();
-        SimpleCb cb = new SimpleCb();
+        CountingCallback cb = new CountingCallback();
         assertThat(f.addCallback(cb)).isZero();
         f.signal();
         assertThat(cb.seen()).isTrue();
@@ -155,19 +141,14 @@ class DmaFenceTest {
         f.enableSwSignaling();
 
         // A one-jiffy wait on a fence nobody signals times out once virtual time passes the jiffy.
-        Pending<Long> timedOut = waitInThread(f, JIFFY);
+        Running<Long> timedOut = waitInThread(f, JIFFY);
         awaitParked(timedOut);
         clock.advanceNanos(JIFFY);
         assertThat(timedOut.get()).isZero();
 
         // A timer signals one jiffy later; a wait of HZ returns the time left, exactly HZ - 1 jiffy.
-        Timer signaller = new Timer() {
-            @Override
-            protected void expire() {
-                f.signal();
-            }
-        };
-        Pending<Long> woken = waitInThread(f, HZ);
+        Timer signaller = signaller(f);
+        Running<Long> woken = waitInThread(f, HZ);
         awaitParked(woken);
         clock.arm(signaller, clock.nanoTime() + JIFFY);
         clock.advanceNanos(JIFFY);
@@ -177,19 +158,12 @@ class DmaFenceTest {
     @Test
     void testWaitTimeoutSystemClock() {
         SystemClock real = new SystemClock();
-        Fence f = mockFence(real);
+        Fence f = TestFences.mock(real);
         long start = System.nanoTime();
         assertThat(f.waitTimeout(false, TimeUnit.MILLISECONDS.toNanos(5))).isZero();
         assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(5));
 
-        real.arm(
-                new Timer() {
-                    @Override
-                    protected void expire() {
-                        f.signal();
-                    }
-                },
-                real.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2));
+        real.arm(signaller(f), real.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2));
         long left = f.waitTimeout(false, HZ);
         assertThat(left).isPositive().isLessThan(HZ);
         assertThat(f.isSignaled()).isTrue();
@@ -260,7 +234,7 @@ class DmaFenceTest {
         long pass = 0;
         long miss = 0;
         while (!stop.get()) {
-            Fence f1 = mockFence(clock);
+            Fence f1 = TestFences.mock(clock);
             f1.enableSwSignaling();
             slots.get(id).set(f1);
             Fence f2;
@@ -271,7 +245,7 @@ class DmaFenceTest {
             if (before) {
                 f1.signal();
             }
-            SimpleCb cb = new SimpleCb();
+            CountingCallback cb = new CountingCallback();
             boolean registered = f2 != null && f2.addCallback(cb) == 0;
             if (!registered) {
                 miss++;
@@ -333,14 +307,14 @@ class DmaFenceTest {
     void waitAnyTimeoutWakesOnTheOneSignalled() throws Exception {
         Fence[] fences = {mockFence(), mockFence(), mockFence()};
         int[] idx = {-1};
-        Pending<Long> r = inThread(() -> Fence.waitAnyTimeout(fences, false, HZ, idx));
+        Running<Long> r = Threads.start(() -> Fence.waitAnyTimeout(fences, false, HZ, idx));
         awaitParked(r);
         clock.advanceNanos(3 * JIFFY);
         fences[2].signal();
         assertThat(r.get()).isEqualTo(HZ - 3 * JIFFY);
         assertThat(idx[0]).isEqualTo(2);
         // Nothing stays registered on the others.
-        SimpleCb cb = new SimpleCb();
+        CountingCallback cb = new CountingCallback();
         assertThat(fences[0].addCallback(cb)).isZero();
         fences[0].signal();
         assertThat(cb.runs).hasValue(1);
@@ -349,7 +323,7 @@ class DmaFenceTest {
     @Test
     void waitAnyTimeoutTimesOut() throws Exception {
         Fence[] fences = {mockFence(), mockFence()};
-        Pending<Long> r = inThread(() -> Fence.waitAnyTimeout(fences, true, 10 * JIFFY, null));
+        Running<Long> r = Threads.start(() -> Fence.waitAnyTimeout(fences, true, 10 * JIFFY, null));
         awaitParked(r);
         clock.advanceNanos(9 * JIFFY);
         Thread.sleep(5);
@@ -514,7 +488,7 @@ class DmaFenceTest {
     @Test
     void signalWithErrorRacesKeepTheWinnersError() throws Exception {
         for (int round = 0; round < 200; round++) {
-            Fence f = mockFence(new SystemClock());
+            Fence f = TestFences.mock(new SystemClock());
             AtomicInteger winner = new AtomicInteger();
             Thread[] ts = new Thread[2];
             for (int i = 0; i < 2; i++) {
@@ -551,7 +525,7 @@ class DmaFenceTest {
         Fence f = mockFence();
         Fence g = mockFence();
         assertThat(f.addCallback(null)).isEqualTo(Errno.EINVAL.negative());
-        SimpleCb cb = new SimpleCb();
+        CountingCallback cb = new CountingCallback();
         assertThat(f.addCallback(cb)).isZero();
         assertThatThrownBy(() -> g.addCallback(cb)).isInstanceOf(IllegalStateException.class);
         assertThat(g.removeCallback(cb)).as("not pending on g").isFalse();
@@ -562,36 +536,16 @@ class DmaFenceTest {
         assertThat(cb.runs).hasValue(1);
     }
 
-    /** A fence whose driver hooks are scripted by the test. */
-    private static final class ScriptedFence extends Fence {
-        ScriptedFence(Clock clock, FenceOps ops) {
-            super(ops, clock, FenceContext.allocate(), 1);
-        }
-    }
-
     @Test
     void enableSignalingHookRunsOnceAndFalseSignals() {
         AtomicInteger calls = new AtomicInteger();
-        Fence done = new ScriptedFence(clock, new FenceOps() {
-            @Override
-            public String driverName(Fence fence) {
-                return "scripted";
-            }
-
-            @Override
-            public String timelineName(Fence fence) {
-                return "scripted";
-            }
-
-            @Override
-            public boolean enableSignaling(Fence fence) {
-                assertThat(Thread.holdsLock(fence.lock())).isTrue();
-                calls.incrementAndGet();
-                return false;
-            }
-        });
+        Fence done = TestFences.fence(clock, TestFences.enabling("scripted", "scripted", fence -> {
+            assertThat(Thread.holdsLock(fence.lock())).isTrue();
+            calls.incrementAndGet();
+            return false;
+        }));
         assertThat(done.isSignaled()).isFalse();
-        assertThat(done.addCallback(new SimpleCb())).isEqualTo(Errno.ENOENT.negative());
+        assertThat(done.addCallback(new CountingCallback())).isEqualTo(Errno.ENOENT.negative());
         assertThat(done.isSignaled()).isTrue();
         assertThat(done.isSignalingEnabled()).isTrue();
         done.enableSwSignaling();
@@ -602,23 +556,8 @@ class DmaFenceTest {
     @Test
     void signaledHookSignalsAsASideEffectOfPolling() {
         AtomicBoolean hardwareDone = new AtomicBoolean();
-        Fence f = new ScriptedFence(clock, new FenceOps() {
-            @Override
-            public String driverName(Fence fence) {
-                return "hw";
-            }
-
-            @Override
-            public String timelineName(Fence fence) {
-                return "ring";
-            }
-
-            @Override
-            public boolean signaled(Fence fence) {
-                return hardwareDone.get();
-            }
-        });
-        SimpleCb cb = new SimpleCb();
+        Fence f = TestFences.fence(clock, TestFences.polled("hw", "ring", hardwareDone::get));
+        CountingCallback cb = new CountingCallback();
         f.addCallback(cb);
         assertThat(f.status()).isZero();
         hardwareDone.set(true);
@@ -636,39 +575,9 @@ class DmaFenceTest {
     @Test
     void callbacksOfFencesSignalledInsideAHookRunAfterItsLockIsDropped() {
         AtomicBoolean innerDone = new AtomicBoolean();
-        Fence inner = new ScriptedFence(clock, new FenceOps() {
-            @Override
-            public String driverName(Fence fence) {
-                return "inner";
-            }
-
-            @Override
-            public String timelineName(Fence fence) {
-                return "inner";
-            }
-
-            @Override
-            public boolean signaled(Fence fence) {
-                return innerDone.get();
-            }
-        });
+        Fence inner = TestFences.fence(clock, TestFences.polled("inner", "inner", innerDone::get));
         AtomicReference<Fence> outerRef = new AtomicReference<>();
-        Fence outer = new ScriptedFence(clock, new FenceOps() {
-            @Override
-            public String driverName(Fence fence) {
-                return "outer";
-            }
-
-            @Override
-            public String timelineName(Fence fence) {
-                return "outer";
-            }
-
-            @Override
-            public boolean enableSignaling(Fence fence) {
-                return !inner.isSignaled();
-            }
-        });
+        Fence outer = TestFences.fence(clock, TestFences.enabling("outer", "outer", fence -> !inner.isSignaled()));
         outerRef.set(outer);
         AtomicBoolean ranUnderOuterLock = new AtomicBoolean(true);
         AtomicInteger runs = new AtomicInteger();
@@ -678,7 +587,7 @@ class DmaFenceTest {
         }));
         innerDone.set(true);
 
-        assertThat(outer.addCallback(new SimpleCb())).isEqualTo(Errno.ENOENT.negative());
+        assertThat(outer.addCallback(new CountingCallback())).isEqualTo(Errno.ENOENT.negative());
         assertThat(runs).as("ran before addCallback returned").hasValue(1);
         assertThat(ranUnderOuterLock).isFalse();
         assertThat(inner.isSignaledFlag()).isTrue();
@@ -688,22 +597,8 @@ class DmaFenceTest {
     @Test
     void deadlineIsForwardedOnlyWhilePending() {
         AtomicLong deadline = new AtomicLong(-1);
-        Fence f = new ScriptedFence(clock, new FenceOps() {
-            @Override
-            public String driverName(Fence fence) {
-                return "d";
-            }
-
-            @Override
-            public String timelineName(Fence fence) {
-                return "d";
-            }
-
-            @Override
-            public void setDeadline(Fence fence, long deadlineNanos) {
-                deadline.set(deadlineNanos);
-            }
-        });
+        Fence f = TestFences.fence(
+                clock, TestFences.deadlines("d", "d", (fence, deadlineNanos) -> deadline.set(deadlineNanos)));
         f.setDeadline(100);
         assertThat(deadline).hasValue(100);
         f.signal();
@@ -713,43 +608,17 @@ class DmaFenceTest {
 
     // ---- helpers -------------------------------------------------------------------------------------------
 
-    /** A computation running on its own platform thread. */
-    record Pending<T>(Thread thread, CompletableFuture<T> result) {
-        T get() throws Exception {
-            return result.get(5, TimeUnit.SECONDS);
-        }
-    }
-
-    static <T> Pending<T> inThread(Supplier<T> body) {
-        CompletableFuture<T> r = new CompletableFuture<>();
-        Thread t = Thread.ofPlatform().start(() -> {
-            try {
-                r.complete(body.get());
-            } catch (Throwable e) {
-                r.completeExceptionally(e);
+    /** A timer that signals {@code f} when it expires. */
+    private static Timer signaller(Fence f) {
+        return new Timer() {
+            @Override
+            protected void expire() {
+                f.signal();
             }
-        });
-        return new Pending<>(t, r);
+        };
     }
 
-    private static Pending<Long> waitInThread(Fence f, long timeout) {
-        return inThread(() -> f.waitTimeout(false, timeout));
-    }
-
-    /** Waits until {@code p}'s thread has parked (it sleeps on the clock) or finished. */
-    static void awaitParked(Pending<?> p) throws InterruptedException {
-        awaitParked(p.thread());
-    }
-
-    static void awaitParked(Thread t) throws InterruptedException {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (System.nanoTime() < until) {
-            Thread.State s = t.getState();
-            if (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING || s == Thread.State.TERMINATED) {
-                return;
-            }
-            Thread.sleep(1);
-        }
-        throw new AssertionError("thread never parked: " + t);
+    private static Running<Long> waitInThread(Fence f, long timeout) {
+        return Threads.start(() -> f.waitTimeout(false, timeout));
     }
 }

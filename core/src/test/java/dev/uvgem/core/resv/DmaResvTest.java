@@ -8,6 +8,9 @@ import dev.uvgem.core.fence.FenceContext;
 import dev.uvgem.core.fence.FenceOps;
 import dev.uvgem.core.fence.container.FenceArray;
 import dev.uvgem.core.fence.container.FenceChain;
+import dev.uvgem.core.testsupport.TestFences;
+import dev.uvgem.core.testsupport.Threads;
+import dev.uvgem.core.testsupport.Threads.Running;
 import dev.uvgem.core.time.VirtualClock;
 import dev.uvgem.uapi.Errno;
 import dev.uvgem.uapi.ErrnoException;
@@ -19,7 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -485,23 +487,8 @@ class DmaResvTest {
     @Test
     void testSignaledSignalsThroughTheDriverPoll() {
         AtomicBoolean done = new AtomicBoolean();
-        FenceOps ops = new FenceOps() {
-            @Override
-            public String driverName(Fence fence) {
-                return "hw";
-            }
-
-            @Override
-            public String timelineName(Fence fence) {
-                return "ring";
-            }
-
-            @Override
-            public boolean signaled(Fence fence) {
-                return done.get();
-            }
-        };
-        Fence f = new Fence(ops, clock, FenceContext.allocate(), 1) {};
+        FenceOps ops = TestFences.polled("hw", "ring", done::get);
+        Fence f = TestFences.fence(clock, ops);
         Reservation resv = new Reservation();
         add(resv, ResvUsage.WRITE, f);
         assertThat(resv.testSignaled(ResvUsage.WRITE)).isFalse();
@@ -600,28 +587,14 @@ class DmaResvTest {
     @Test
     void setDeadlineReachesTheCoveredFences() {
         List<Long> deadlines = new ArrayList<>();
-        FenceOps ops = new FenceOps() {
-            @Override
-            public String driverName(Fence fence) {
-                return "hw";
-            }
-
-            @Override
-            public String timelineName(Fence fence) {
-                return "ring";
-            }
-
-            @Override
-            public void setDeadline(Fence fence, long deadlineNanos) {
-                deadlines.add(fence.seqno() * 1000 + deadlineNanos);
-            }
-        };
+        FenceOps ops = TestFences.deadlines(
+                "hw", "ring", (fence, deadlineNanos) -> deadlines.add(fence.seqno() * 1000 + deadlineNanos));
         Reservation resv = new Reservation();
         assertThat(resv.lock(null)).isZero();
         resv.reserveFences(3);
-        resv.addFence(new Fence(ops, clock, FenceContext.allocate(), 1) {}, ResvUsage.KERNEL);
-        resv.addFence(new Fence(ops, clock, FenceContext.allocate(), 2) {}, ResvUsage.WRITE);
-        resv.addFence(new Fence(ops, clock, FenceContext.allocate(), 3) {}, ResvUsage.READ);
+        resv.addFence(TestFences.fence(clock, ops), ResvUsage.KERNEL);
+        resv.addFence(TestFences.fence(clock, ops, 2), ResvUsage.WRITE);
+        resv.addFence(TestFences.fence(clock, ops, 3), ResvUsage.READ);
         resv.unlock();
         resv.setDeadline(ResvUsage.WRITE, 7);
         assertThat(deadlines).containsExactly(1007L, 2007L);
@@ -643,23 +616,14 @@ class DmaResvTest {
         Fence f1 = alloc();
         Fence f2 = alloc();
         add(resv, ResvUsage.WRITE, f1, f2);
-        AtomicReference<Thread> waiter = new AtomicReference<>();
-        CompletableFuture<Long> ret = CompletableFuture.supplyAsync(
-                () -> {
-                    waiter.set(Thread.currentThread());
-                    return resv.waitTimeout(ResvUsage.READ, true, 10 * SECOND);
-                },
-                r -> new Thread(r).start());
-        while (waiter.get() == null) {
-            Thread.onSpinWait();
-        }
-        awaitWaitingOn(waiter.get(), f1);
+        Running<Long> ret = Threads.start(() -> resv.waitTimeout(ResvUsage.READ, true, 10 * SECOND));
+        awaitWaitingOn(ret.thread(), f1);
         clock.advanceNanos(3 * SECOND);
         f1.signal();
-        awaitWaitingOn(waiter.get(), f2);
+        awaitWaitingOn(ret.thread(), f2);
         clock.advanceNanos(2 * SECOND);
         f2.signal();
-        assertThat(ret.get(10, TimeUnit.SECONDS)).isEqualTo(5 * SECOND);
+        assertThat(ret.result().get(10, TimeUnit.SECONDS)).isEqualTo(5 * SECOND);
     }
 
     @Test
@@ -672,33 +636,16 @@ class DmaResvTest {
                 .isEqualTo(SECOND);
         assertThat(resv.waitTimeout(ResvUsage.READ, false, -1)).isEqualTo(Errno.EINVAL.negative());
 
-        AtomicReference<Thread> waiter = new AtomicReference<>();
-        CompletableFuture<Long> timedOut = CompletableFuture.supplyAsync(
-                () -> {
-                    waiter.set(Thread.currentThread());
-                    return resv.waitTimeout(ResvUsage.READ, false, SECOND);
-                },
-                r -> new Thread(r).start());
-        while (waiter.get() == null) {
-            Thread.onSpinWait();
-        }
-        awaitWaitingOn(waiter.get(), f);
+        Running<Long> timedOut = Threads.start(() -> resv.waitTimeout(ResvUsage.READ, false, SECOND));
+        awaitWaitingOn(timedOut.thread(), f);
         clock.advanceNanos(2 * SECOND);
-        assertThat(timedOut.get(10, TimeUnit.SECONDS)).isZero();
+        assertThat(timedOut.result().get(10, TimeUnit.SECONDS)).isZero();
 
-        AtomicReference<Thread> waiter2 = new AtomicReference<>();
-        CompletableFuture<Long> interrupted = CompletableFuture.supplyAsync(
-                () -> {
-                    waiter2.set(Thread.currentThread());
-                    return resv.waitTimeout(ResvUsage.READ, true, Fence.MAX_SCHEDULE_TIMEOUT);
-                },
-                r -> new Thread(r).start());
-        while (waiter2.get() == null) {
-            Thread.onSpinWait();
-        }
-        awaitWaitingOn(waiter2.get(), f);
-        waiter2.get().interrupt();
-        assertThat(interrupted.get(10, TimeUnit.SECONDS)).isEqualTo(Errno.EINTR.negative());
+        Running<Long> interrupted =
+                Threads.start(() -> resv.waitTimeout(ResvUsage.READ, true, Fence.MAX_SCHEDULE_TIMEOUT));
+        awaitWaitingOn(interrupted.thread(), f);
+        interrupted.thread().interrupt();
+        assertThat(interrupted.result().get(10, TimeUnit.SECONDS)).isEqualTo(Errno.EINTR.negative());
         f.signal();
         assertThat(resv.waitTimeout(ResvUsage.READ, true, Fence.MAX_SCHEDULE_TIMEOUT))
                 .isEqualTo(Fence.MAX_SCHEDULE_TIMEOUT);

@@ -3,6 +3,7 @@ package dev.uvgem.core.resv;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.uvgem.core.testsupport.Threads;
 import dev.uvgem.uapi.Errno;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +17,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,21 +26,6 @@ class WwMutexTest {
     private static final int EALREADY = Errno.EALREADY.negative();
     private static final int EDEADLK = Errno.EDEADLK.negative();
     private static final int EINTR = Errno.EINTR.negative();
-
-    /** Runs {@code body} on its own platform thread; the future completes with its result. */
-    private static <T> CompletableFuture<T> spawn(Supplier<T> body) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                f.complete(body.get());
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        });
-        t.setDaemon(true);
-        t.start();
-        return f;
-    }
 
     /** Waits until {@code t} is parked (or otherwise waiting), i.e. queued on a mutex. */
     private static void awaitParked(Thread t) throws InterruptedException {
@@ -65,7 +50,7 @@ class WwMutexTest {
         assertThat(m.isLocked()).isTrue();
         assertThat(m.owner()).isNull();
         assertThat(m.isHeldByCurrentThread()).isTrue();
-        assertThat(spawn(m::trylock).join()).isFalse();
+        assertThat(Threads.supply(m::trylock).join()).isFalse();
         m.unlock();
         assertThat(m.isLocked()).isFalse();
         assertThat(m.trylock()).isTrue();
@@ -93,7 +78,7 @@ class WwMutexTest {
         WwMutex b = new WwMutex();
         WwAcquireContext older = new WwAcquireContext();
         assertThat(a.lock(older)).isZero();
-        int r = spawn(() -> {
+        int r = Threads.supply(() -> {
                     try (WwAcquireContext younger = new WwAcquireContext()) {
                         assertThat(younger.stamp()).isGreaterThan(older.stamp());
                         assertThat(b.lock(younger)).isZero();
@@ -115,7 +100,7 @@ class WwMutexTest {
         WwAcquireContext older = new WwAcquireContext();
         assertThat(a.lock(older)).isZero();
         AtomicReference<Thread> waiter = new AtomicReference<>();
-        CompletableFuture<Integer> f = spawn(() -> {
+        CompletableFuture<Integer> f = Threads.supply(() -> {
             waiter.set(Thread.currentThread());
             try (WwAcquireContext younger = new WwAcquireContext()) {
                 int res = a.lock(younger);
@@ -140,7 +125,7 @@ class WwMutexTest {
         WwAcquireContext older = new WwAcquireContext();
         CountDownLatch youngerHolds = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<Integer> young = spawn(() -> {
+        CompletableFuture<Integer> young = Threads.supply(() -> {
             try (WwAcquireContext younger = new WwAcquireContext()) {
                 int res = a.lock(younger);
                 youngerHolds.countDown();
@@ -182,7 +167,7 @@ class WwMutexTest {
         WwMutex olderOther = new WwMutex();
         assertThat(olderOther.lock(older)).isZero();
         AtomicReference<Thread> youngThread = new AtomicReference<>();
-        CompletableFuture<Integer> young = spawn(() -> {
+        CompletableFuture<Integer> young = Threads.supply(() -> {
             youngThread.set(Thread.currentThread());
             try (WwAcquireContext younger = new WwAcquireContext()) {
                 WwMutex own = new WwMutex();
@@ -201,7 +186,7 @@ class WwMutexTest {
         awaitParked(youngThread.get());
         assertThat(young).isNotDone();
         // The younger one dies as soon as the older context queues ahead of it.
-        CompletableFuture<Integer> old = spawn(() -> m.lock(older));
+        CompletableFuture<Integer> old = Threads.supply(() -> m.lock(older));
         assertThat(young.get(10, TimeUnit.SECONDS)).isEqualTo(EDEADLK);
         assertThat(old).isNotDone();
         m.unlock();
@@ -219,7 +204,7 @@ class WwMutexTest {
         WwAcquireContext middle = new WwAcquireContext();
         CountDownLatch youngestHolds = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<Integer> youngest = spawn(() -> {
+        CompletableFuture<Integer> youngest = Threads.supply(() -> {
             try (WwAcquireContext ctx = new WwAcquireContext()) {
                 int r = m.lock(ctx);
                 youngestHolds.countDown();
@@ -232,7 +217,7 @@ class WwMutexTest {
         });
         youngestHolds.await();
         AtomicReference<Thread> oldestThread = new AtomicReference<>();
-        CompletableFuture<Integer> old = spawn(() -> {
+        CompletableFuture<Integer> old = Threads.supply(() -> {
             oldestThread.set(Thread.currentThread());
             int r = m.lock(oldest); // holds nothing: waits
             return r;
@@ -243,7 +228,7 @@ class WwMutexTest {
         awaitParked(oldestThread.get());
         // The middle context holds another lock, so queueing behind an older waiting context kills it at once.
         WwMutex other = new WwMutex();
-        CompletableFuture<Integer> mid = spawn(() -> {
+        CompletableFuture<Integer> mid = Threads.supply(() -> {
             assertThat(other.lock(middle)).isZero();
             int r = m.lock(middle);
             other.unlock();
@@ -262,7 +247,7 @@ class WwMutexTest {
         WwMutex m = new WwMutex();
         assertThat(m.lock(null)).isZero();
         AtomicReference<Thread> t1 = new AtomicReference<>();
-        CompletableFuture<Object[]> interruptible = spawn(() -> {
+        CompletableFuture<Object[]> interruptible = Threads.supply(() -> {
             t1.set(Thread.currentThread());
             int r = m.lockInterruptible(null);
             return new Object[] {r, Thread.currentThread().isInterrupted()};
@@ -277,7 +262,7 @@ class WwMutexTest {
         assertThat(res[1]).as("interrupt stays pending").isEqualTo(true);
 
         AtomicReference<Thread> t2 = new AtomicReference<>();
-        CompletableFuture<Object[]> plain = spawn(() -> {
+        CompletableFuture<Object[]> plain = Threads.supply(() -> {
             t2.set(Thread.currentThread());
             int r = m.lock(null);
             boolean interrupted = Thread.currentThread().isInterrupted();
@@ -315,7 +300,7 @@ class WwMutexTest {
         WwMutex b = new WwMutex();
         WwAcquireContext older = new WwAcquireContext();
         assertThat(a.lock(older)).isZero();
-        CompletableFuture<Integer> young = spawn(() -> {
+        CompletableFuture<Integer> young = Threads.supply(() -> {
             try (WwAcquireContext ctx = new WwAcquireContext()) {
                 assertThat(b.lock(ctx)).isZero();
                 assertThat(a.lock(ctx)).isEqualTo(EDEADLK);
@@ -349,7 +334,7 @@ class WwMutexTest {
         ctx.done();
         assertThatThrownBy(() -> b.lock(ctx)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> a.lock(null)).isInstanceOf(IllegalStateException.class); // recursive
-        assertThat(spawn(() -> {
+        assertThat(Threads.supply(() -> {
                             try {
                                 a.unlock();
                                 return false;
@@ -424,7 +409,7 @@ class WwMutexTest {
         long end = System.nanoTime() + duration.toNanos();
         List<CompletableFuture<Void>> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            workers.add(spawn(() -> {
+            workers.add(Threads.supply(() -> {
                 ThreadLocalRandom rnd = ThreadLocalRandom.current();
                 Thread self = Thread.currentThread();
                 while (System.nanoTime() < end) {

@@ -1,10 +1,10 @@
 package dev.uvgem.core.swsync;
 
-import static dev.uvgem.core.syncfile.TestTask.arg;
+import static dev.uvgem.core.testsupport.TestTask.arg;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uvgem.core.syncfile.SyncFile;
-import dev.uvgem.core.syncfile.TestTask;
+import dev.uvgem.core.testsupport.TestTask;
 import dev.uvgem.core.time.VirtualClock;
 import dev.uvgem.core.vfs.OpenFile;
 import dev.uvgem.core.vfs.PollTable;

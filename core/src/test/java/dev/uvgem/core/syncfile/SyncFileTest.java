@@ -1,13 +1,14 @@
 package dev.uvgem.core.syncfile;
 
-import static dev.uvgem.core.syncfile.TestTask.arg;
-import static dev.uvgem.core.syncfile.TestTask.assertErrno;
+import static dev.uvgem.core.testsupport.ErrnoAssertions.assertErrno;
+import static dev.uvgem.core.testsupport.TestTask.arg;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uvgem.core.fence.Fence;
 import dev.uvgem.core.fence.FenceContext;
-import dev.uvgem.core.fence.FenceOps;
 import dev.uvgem.core.fence.container.FenceUnwrap;
+import dev.uvgem.core.testsupport.TestFences;
+import dev.uvgem.core.testsupport.TestTask;
 import dev.uvgem.core.time.VirtualClock;
 import dev.uvgem.core.vfs.FileOps;
 import dev.uvgem.core.vfs.OpenFile;
@@ -240,7 +241,7 @@ class SyncFileTest {
     @Test
     void fileInfoReadsAPassedFenceAsSignalledWithItsNamesFirst() {
         AtomicLong done = new AtomicLong();
-        Fence f = new PolledFence(clock, done);
+        Fence f = polledFence(done);
         int fd = install(f);
         done.set(1);
         List<SyncFenceInfo> out = new ArrayList<>();
@@ -487,7 +488,7 @@ class SyncFileTest {
     @Test
     void setDeadlineForwardsToTheFence() {
         AtomicLong seen = new AtomicLong();
-        Fence f = new DeadlineFence(clock, seen);
+        Fence f = deadlineFence(seen);
         int fd = install(f);
         ByteBuffer a = arg(SyncSetDeadline.SIZE);
         new SyncSetDeadline(12345, 0).write(a);
@@ -498,7 +499,7 @@ class SyncFileTest {
     @Test
     void setDeadlineOnASignalledFenceSucceedsAndDoesNothing() {
         AtomicLong seen = new AtomicLong();
-        Fence f = new DeadlineFence(clock, seen);
+        Fence f = deadlineFence(seen);
         f.signal();
         int fd = install(f);
         ByteBuffer a = arg(SyncSetDeadline.SIZE);
@@ -566,7 +567,7 @@ class SyncFileTest {
     @Test
     void pollOfAPassedFenceSignalsIt() {
         AtomicLong done = new AtomicLong(1);
-        Fence f = new PolledFence(clock, done);
+        Fence f = polledFence(done);
         SyncFile sf = SyncFile.create(f);
         assertThat(sf.poll(null)).isEqualTo(PollTable.POLLIN);
         assertThat(f.isSignaledFlag()).isTrue();
@@ -586,54 +587,12 @@ class SyncFileTest {
     // ---- helpers
 
     /** A fence whose driver reports completion through the signaled hook once {@code done} is non-zero. */
-    private static final class PolledFence extends Fence {
-        PolledFence(VirtualClock clock, AtomicLong done) {
-            super(
-                    new FenceOps() {
-                        @Override
-                        public String driverName(Fence fence) {
-                            return "poller";
-                        }
-
-                        @Override
-                        public String timelineName(Fence fence) {
-                            return "polled";
-                        }
-
-                        @Override
-                        public boolean signaled(Fence fence) {
-                            return done.get() != 0;
-                        }
-                    },
-                    clock,
-                    FenceContext.allocate(),
-                    1);
-        }
+    private Fence polledFence(AtomicLong done) {
+        return TestFences.fence(clock, TestFences.polled("poller", "polled", () -> done.get() != 0));
     }
 
     /** A fence that records the last deadline hint. */
-    private static final class DeadlineFence extends Fence {
-        DeadlineFence(VirtualClock clock, AtomicLong seen) {
-            super(
-                    new FenceOps() {
-                        @Override
-                        public String driverName(Fence fence) {
-                            return "dl";
-                        }
-
-                        @Override
-                        public String timelineName(Fence fence) {
-                            return "dl";
-                        }
-
-                        @Override
-                        public void setDeadline(Fence fence, long deadlineNanos) {
-                            seen.set(deadlineNanos);
-                        }
-                    },
-                    clock,
-                    FenceContext.allocate(),
-                    1);
-        }
+    private Fence deadlineFence(AtomicLong seen) {
+        return TestFences.fence(clock, TestFences.deadlines("dl", "dl", (fence, deadline) -> seen.set(deadline)));
     }
 }

@@ -1,5 +1,6 @@
 package dev.uvgem.core.time;
 
+import static dev.uvgem.core.testsupport.Threads.liveThreads;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -148,11 +149,6 @@ class SystemClockTest {
         Thread.sleep(10);
         assertThat(fired).hasValue(n);
         assertThat(clock.pendingTimers()).isZero();
-    }
-
-    /** The number of live platform threads in the JVM. */
-    static int liveThreads() {
-        return Thread.getAllStackTraces().size();
     }
 
     @Test

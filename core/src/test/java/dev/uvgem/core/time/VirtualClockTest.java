@@ -1,5 +1,7 @@
 package dev.uvgem.core.time;
 
+import static dev.uvgem.core.testsupport.Threads.awaitParked;
+import static dev.uvgem.core.testsupport.Threads.liveThreads;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -248,23 +250,6 @@ class VirtualClockTest {
         }
         assertThat(fired).hasValue(n);
         assertThat(clock.nanoTime()).isEqualTo(t0 + 800 * MS);
-    }
-
-    static void awaitParked(Thread t) throws InterruptedException {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (System.nanoTime() < until) {
-            Thread.State s = t.getState();
-            if (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING || s == Thread.State.TERMINATED) {
-                return;
-            }
-            Thread.sleep(1);
-        }
-        throw new AssertionError("thread never parked: " + t);
-    }
-
-    /** The number of live platform threads in the JVM. */
-    static int liveThreads() {
-        return Thread.getAllStackTraces().size();
     }
 
     @Test

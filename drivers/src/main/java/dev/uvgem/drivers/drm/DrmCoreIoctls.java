@@ -181,9 +181,7 @@ final class DrmCoreIoctls {
         DrmDevice dev = file.device();
         ModeCreateDumb a = ModeCreateDumb.read(data);
         try {
-            if (!dev.driver().hasDumbCreate()) {
-                throw new ErrnoException(Errno.ENOSYS);
-            }
+            requireDumb(dev);
             DrmDumb.checkCreateArgs(a.width(), a.height(), a.bpp());
             data.putInt(16, 0).putInt(20, 0).putLong(24, 0);
             DumbBuffer b = dev.driver().dumbCreate(dev, file, a.width(), a.height(), a.bpp());
@@ -200,9 +198,7 @@ final class DrmCoreIoctls {
         DrmDevice dev = file.device();
         ModeMapDumb a = ModeMapDumb.read(data);
         try {
-            if (!dev.driver().hasDumbCreate()) {
-                throw new ErrnoException(Errno.ENOSYS);
-            }
+            requireDumb(dev);
             GemObject obj = file.lookup(a.handle(), Errno.ENOENT);
             try {
                 if (obj.isImported()) {
@@ -221,10 +217,15 @@ final class DrmCoreIoctls {
 
     /** MODE_DESTROY_DUMB: as GEM_CLOSE. */
     static long destroyDumb(DrmFile file, ByteBuffer data, Task task) {
-        if (!file.device().driver().hasDumbCreate()) {
-            throw new ErrnoException(Errno.ENOSYS);
-        }
+        requireDumb(file.device());
         file.handleDelete(ModeDestroyDumb.read(data).handle());
         return 0;
+    }
+
+    /** The dumb-buffer ioctls exist only for drivers with {@code dumb_create}: ENOSYS otherwise. */
+    private static void requireDumb(DrmDevice dev) {
+        if (!dev.driver().hasDumbCreate()) {
+            throw new ErrnoException(Errno.ENOSYS);
+        }
     }
 }

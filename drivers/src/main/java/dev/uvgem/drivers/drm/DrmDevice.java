@@ -136,7 +136,11 @@ public final class DrmDevice {
         return masterLock;
     }
 
-    /** Returns the current master file, or null. */
+    /**
+     * Returns the current master file, or null.
+     *
+     * <p>Context: any thread. Locking: takes the master lock briefly.
+     */
     public DrmFile master() {
         synchronized (masterLock) {
             return master;
@@ -148,7 +152,11 @@ public final class DrmDevice {
         ifVersion = Math.max(ifVersion, version);
     }
 
-    /** Returns the highest DRM interface version a client asked for (major &lt;&lt; 16 | minor), 0 if none. */
+    /**
+     * Returns the highest DRM interface version a client asked for (major &lt;&lt; 16 | minor), 0 if none.
+     *
+     * <p>Context: any thread. Locking: takes the master lock briefly.
+     */
     public int ifVersion() {
         synchronized (masterLock) {
             return ifVersion;

@@ -47,14 +47,16 @@ public interface DrmDriver {
      * Called when a file is opened on one of the device's nodes, after the core set it up, as {@code
      * drm_driver.open}: the place to attach per-file driver data ({@link DrmFile#setDriverPrivate}).
      *
-     * <p>Context: the opening process. May throw {@link ErrnoException} to refuse the open.
+     * <p>Context: the opening process. Locking: called with no DRM lock held. May throw {@link ErrnoException} to
+     * refuse the open.
      */
     default void open(DrmDevice device, DrmFile file) {}
 
     /**
      * Called when a file is closed, after its GEM handles are gone, as {@code drm_driver.postclose}.
      *
-     * <p>Context: whoever dropped the last reference to the file. Must not fail.
+     * <p>Context: whoever dropped the last reference to the file; may signal fences (running their callbacks) on
+     * it. Locking: called with no DRM lock held. Must not fail.
      */
     default void postclose(DrmDevice device, DrmFile file) {}
 
@@ -68,7 +70,8 @@ public interface DrmDriver {
      * already checked that width, height and bpp are non-zero and that {@code height * width * ceil(bpp / 8)}
      * fits 32 bits.
      *
-     * <p>Context: the calling process.
+     * <p>Context: the calling process. Locking: called with no DRM lock held; creating the handle takes the
+     * device's object-name lock and the file's table monitor ({@link DrmFile#handleCreate}).
      *
      * @param width pixels per row, unsigned
      * @param height rows, unsigned

@@ -62,12 +62,20 @@ public final class DrmFile {
         return minor.type() == DrmMinor.Type.PRIMARY;
     }
 
-    /** Returns whether the client is authenticated (privileged at open, or the master). */
+    /**
+     * Returns whether the client is authenticated (privileged at open, or the master).
+     *
+     * <p>Context: any thread. Locking: takes the device's master lock briefly.
+     */
     public boolean isAuthenticated() {
         return authenticated || isMaster();
     }
 
-    /** Returns whether this file is the device's current master, as {@code drm_is_current_master}. */
+    /**
+     * Returns whether this file is the device's current master, as {@code drm_is_current_master}.
+     *
+     * <p>Context: any thread. Locking: takes the device's master lock briefly.
+     */
     public boolean isMaster() {
         return device().master() == this;
     }
@@ -127,6 +135,8 @@ public final class DrmFile {
     /**
      * As {@link #lookup}, failing with {@code errno} if the handle names nothing.
      *
+     * <p>Context: any thread. Locking: takes the table monitor.
+     *
      * @throws ErrnoException {@code errno}
      */
     public GemObject lookup(int handle, Errno errno) {
@@ -137,7 +147,11 @@ public final class DrmFile {
         return obj;
     }
 
-    /** Returns the live handles, ascending. */
+    /**
+     * Returns the live handles, ascending.
+     *
+     * <p>Context: any thread. Locking: takes the table monitor.
+     */
     public List<Integer> handles() {
         synchronized (table) {
             List<Integer> out = new ArrayList<>();
@@ -219,7 +233,11 @@ public final class DrmFile {
         obj.handlePut();
     }
 
-    /** Returns the number of live handles. */
+    /**
+     * Returns the number of live handles.
+     *
+     * <p>Context: any thread. Locking: takes the table monitor.
+     */
     public int handleCount() {
         synchronized (table) {
             int n = 0;
@@ -272,7 +290,11 @@ public final class DrmFile {
         }
     }
 
-    /** Returns the number of PRIME cache entries (for tests). */
+    /**
+     * Returns the number of PRIME cache entries (for tests).
+     *
+     * <p>Context: any thread. Locking: takes the PRIME lock briefly.
+     */
     public int primeCacheSize() {
         primeLock.lock();
         try {

@@ -58,6 +58,9 @@ public final class DrmMinor implements Device {
     /**
      * Opens the node, as {@code drm_open}: O_EXCL is refused with EBUSY; the first client of the primary node
      * becomes the device's master; the driver's open hook runs.
+     *
+     * <p>Context: the opening process. Locking: takes the device's master lock briefly (primary nodes); the driver's
+     * open hook runs with no DRM lock held.
      */
     @Override
     public OpenFile open(int flags, Task task) {

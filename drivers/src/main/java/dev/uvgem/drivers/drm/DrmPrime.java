@@ -44,6 +44,9 @@ public final class DrmPrime {
      * drm_gem_prime_handle_to_dmabuf}: the one this file already has for the handle, else the one the object is
      * already exported as or imported from, else a new export. Records handle ↔ buffer in the file's cache.
      *
+     * <p>Context: the calling process, never sleeps on fences. Locking: takes the file's PRIME lock, the table monitor
+     * (lookup) and then the device's object-name lock, in that order.
+     *
      * @param flags DRM_CLOEXEC | DRM_RDWR, already checked
      * @throws ErrnoException ENOENT if the handle names nothing (or its last handle was closed concurrently)
      */
@@ -85,6 +88,9 @@ public final class DrmPrime {
     /**
      * PRIME_HANDLE_TO_FD: exports {@code handle} and installs an fd for the dma-buf in {@code task}.
      *
+     * <p>Context: the calling process. Locking: as {@link #handleToDmaBuf}, then the task's fd table after those are
+     * dropped.
+     *
      * @param flags DRM_CLOEXEC | DRM_RDWR
      * @return the new fd
      * @throws ErrnoException EINVAL for other flag bits; ENOENT for an unknown handle; EMFILE
@@ -101,6 +107,8 @@ public final class DrmPrime {
      * PRIME_FD_TO_HANDLE: returns this file's handle for the dma-buf behind {@code fd}, importing it on first
      * sight, as {@code drm_gem_prime_fd_to_handle}.
      *
+     * <p>Context: the calling process. Locking: as {@link #dmaBufToHandle}.
+     *
      * @throws ErrnoException EBADF if {@code fd} is not open; EINVAL if it is not a dma-buf
      */
     public static int fdToHandle(DrmFile file, int fd, Task task) {
@@ -112,7 +120,12 @@ public final class DrmPrime {
         }
     }
 
-    /** Returns (creating on first sight) this file's handle for {@code buf}; the caller keeps its reference. */
+    /**
+     * Returns (creating on first sight) this file's handle for {@code buf}; the caller keeps its reference.
+     *
+     * <p>Context: any thread, never sleeps on fences. Locking: takes the file's PRIME lock, then the device's
+     * object-name lock (released inside the handle creation), then the file's table monitor.
+     */
     public static int dmaBufToHandle(DrmFile file, DmaBuf buf) {
         DrmDevice dev = file.device();
         file.primeLock().lock();

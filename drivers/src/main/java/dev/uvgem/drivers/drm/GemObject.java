@@ -85,7 +85,11 @@ public final class GemObject {
         return importedFrom;
     }
 
-    /** Returns the dma-buf the object is currently exported as or imported from, or null. */
+    /**
+     * Returns the dma-buf the object is currently exported as or imported from, or null.
+     *
+     * <p>Context: any thread. Locking: takes the device's object-name lock briefly.
+     */
     public DmaBuf dmaBuf() {
         device.objectNameLock().lock();
         try {
@@ -105,7 +109,11 @@ public final class GemObject {
         dmaBuf = buf;
     }
 
-    /** Returns the number of file handles naming the object. */
+    /**
+     * Returns the number of file handles naming the object.
+     *
+     * <p>Context: any thread. Locking: takes the device's object-name lock briefly.
+     */
     public int handleCount() {
         device.objectNameLock().lock();
         try {
@@ -169,6 +177,9 @@ public final class GemObject {
 
     /**
      * Takes a reference, as {@code drm_gem_object_get}.
+     *
+     * <p>Context: any thread, never blocks. Locking: none (the count is atomic). The caller must already hold a
+     * reference.
      *
      * @throws IllegalStateException if the object is already freed
      */
@@ -237,6 +248,9 @@ public final class GemObject {
     /**
      * Returns the fake mmap offset in bytes, creating it on the first call, as {@code
      * drm_gem_create_mmap_offset} followed by {@code drm_vma_node_offset_addr}.
+     *
+     * <p>Context: any thread. Locking: takes the object's monitor, and on the first call the device's offset-space lock
+     * inside it.
      */
     public synchronized long mmapOffset() {
         if (vmaStart < 0) {
@@ -245,7 +259,11 @@ public final class GemObject {
         return vmaStart << Mman.PAGE_SHIFT;
     }
 
-    /** Returns whether the object has a fake mmap offset. */
+    /**
+     * Returns whether the object has a fake mmap offset.
+     *
+     * <p>Context: any thread. Locking: takes the object's monitor briefly.
+     */
     public synchronized boolean hasMmapOffset() {
         return vmaStart >= 0;
     }

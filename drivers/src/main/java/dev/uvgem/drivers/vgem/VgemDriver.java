@@ -127,6 +127,9 @@ public final class VgemDriver implements DrmDriver {
 
     /**
      * Creates a zero-filled buffer, as the shmem helper's dumb_create: pitch aligned to 8 bytes, size page-aligned.
+     *
+     * <p>Context: the calling process, never blocks. Locking: takes the device's object-name lock and the file's table
+     * monitor to create the handle.
      */
     @Override
     public DumbBuffer dumbCreate(DrmDevice device, DrmFile file, int width, int height, int bpp) {
@@ -204,12 +207,20 @@ public final class VgemDriver implements DrmDriver {
         return 0;
     }
 
-    /** Returns the number of fences of {@code file} still waiting for FENCE_SIGNAL (for tests and debugging). */
+    /**
+     * Returns the number of fences of {@code file} still waiting for FENCE_SIGNAL (for tests and debugging).
+     *
+     * <p>Context: any thread. Locking: takes the file's fence-table monitor briefly.
+     */
     public static int outstandingFences(DrmFile file) {
         return file.driverPrivate(VgemFile.class).outstanding();
     }
 
-    /** Returns the number of fence ids {@code file} has handed out. */
+    /**
+     * Returns the number of fence ids {@code file} has handed out.
+     *
+     * <p>Context: any thread. Locking: takes the file's fence-table monitor briefly.
+     */
     public static int allocatedFenceIds(DrmFile file) {
         return file.driverPrivate(VgemFile.class).allocated();
     }

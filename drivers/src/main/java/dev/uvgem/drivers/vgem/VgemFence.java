@@ -17,20 +17,11 @@ import java.time.Duration;
  * <p>The expiry is a {@link Timer} on the kernel clock, armed at creation; when the fence signals, by whatever
  * path, the timer is cancelled, so a signalled fence leaves nothing behind in the timer wheel.
  *
- * <p>Thread-safety: safe for concurrent use.
+ * <p>Thread-safety: safe for concurrent use. Locking: the fence lock, as every {@link Fence}; the expiry fires
+ * from the clock's timer context (a timer thread, or whoever advances a virtual clock) and signals there.
  */
 public final class VgemFence extends Fence {
-    private static final FenceOps OPS = new FenceOps() {
-        @Override
-        public String driverName(Fence fence) {
-            return "vgem";
-        }
-
-        @Override
-        public String timelineName(Fence fence) {
-            return "unbound";
-        }
-    };
+    private static final FenceOps OPS = FenceOps.named("vgem", "unbound");
 
     private final Clock clock;
     private final Timer expiry = new Timer() {
@@ -49,7 +40,8 @@ public final class VgemFence extends Fence {
     /**
      * Creates a fence on a new context and arms its expiry {@code timeout} from now.
      *
-     * <p>Context: any thread, never blocks.
+     * <p>Context: any thread, never blocks. Locking: registers its disarm callback on the new fence (nobody else
+     * can see it yet), then takes the clock's timer lock briefly to arm the expiry.
      */
     public VgemFence(Clock clock, Duration timeout) {
         super(OPS, clock, FenceContext.allocate(), 1);

@@ -2,6 +2,7 @@ package dev.uvgem.drivers.drm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.uvgem.core.testsupport.CountingMemory;
 import dev.uvgem.core.vfs.Mapping;
 import dev.uvgem.uapi.Drm;
 import dev.uvgem.uapi.Errno;
@@ -93,7 +94,7 @@ class BufferLifetimeTest {
         int h = k.createBo(fd);
         long dmabuf = k.exportFd(fd, h, Drm.RDWR);
         Mapping m = k.mmap(fd, k.mapDumb(fd, h), 4096, Mman.PROT_READ | Mman.PROT_WRITE);
-        DrmTestKit.Counted mem = k.allocator.all().getFirst();
+        CountingMemory mem = k.allocator.all().getFirst();
         assertThat(k.gemClose(fd, h)).isZero();
         assertThat(k.device.liveObjects()).isEqualTo(1);
         k.task.close((int) dmabuf);

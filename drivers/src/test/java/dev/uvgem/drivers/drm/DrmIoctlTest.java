@@ -2,6 +2,7 @@ package dev.uvgem.drivers.drm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.uvgem.core.testsupport.TestTask;
 import dev.uvgem.core.vfs.OpenFile;
 import dev.uvgem.uapi.Drm;
 import dev.uvgem.uapi.DrmGetCap;
@@ -143,9 +144,9 @@ class DrmIoctlTest {
     @Test
     void versionWritesStringsThroughUserPointers() {
         int fd = k.openRender();
-        long name = FakeTask.USER_BASE;
-        long date = FakeTask.USER_BASE + 0x100;
-        long desc = FakeTask.USER_BASE + 0x200;
+        long name = TestTask.USER_BASE;
+        long date = TestTask.USER_BASE + 0x100;
+        long desc = TestTask.USER_BASE + 0x200;
         var r = k.call(fd, Drm.IOCTL_VERSION, b -> new DrmVersion(9, 9, 9, 64, name, 64, date, 64, desc).write(b));
         assertThat(r.ret()).isZero();
         DrmVersion v = DrmVersion.read(r.arg());
@@ -163,7 +164,7 @@ class DrmIoctlTest {
     @Test
     void versionTruncatesAndReportsFullLengths() {
         int fd = k.openCard();
-        long buf = FakeTask.USER_BASE + 0x400;
+        long buf = TestTask.USER_BASE + 0x400;
         k.task.user().write(buf, "XXXXXX".getBytes(StandardCharsets.US_ASCII));
         // The libdrm two-call protocol: NULL pointers first, to learn the lengths.
         var probe = k.call(fd, Drm.IOCTL_VERSION, b -> new DrmVersion(0, 0, 0, 0, 0, 0, 0, 0, 0).write(b));

@@ -1,8 +1,8 @@
 package dev.uvgem.drivers.drm;
 
-import dev.uvgem.core.dmabuf.BufferAllocator;
-import dev.uvgem.core.dmabuf.BufferMemory;
 import dev.uvgem.core.dmabuf.DmaBufRegistry;
+import dev.uvgem.core.testsupport.CountingMemory;
+import dev.uvgem.core.testsupport.TestTask;
 import dev.uvgem.core.time.VirtualClock;
 import dev.uvgem.core.vfs.Mapping;
 import dev.uvgem.core.vfs.OpenFile;
@@ -18,12 +18,8 @@ import dev.uvgem.uapi.ModeMapDumb;
 import dev.uvgem.uapi.Vgem;
 import dev.uvgem.uapi.VgemFenceAttach;
 import dev.uvgem.uapi.VgemFenceSignal;
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -36,13 +32,13 @@ public final class DrmTestKit {
     /** The kernel's dma-bufs. */
     public final DmaBufRegistry dmaBufs = new DmaBufRegistry();
     /** Counts frees of buffer memory. */
-    public final CountingAllocator allocator = new CountingAllocator();
+    public final CountingMemory.Allocator allocator = new CountingMemory.Allocator();
     /** The vgem driver. */
     public final VgemDriver driver = new VgemDriver(clock);
     /** The vgem device. */
     public final DrmDevice device = new DrmDevice(driver, allocator, dmaBufs);
     /** The calling process. */
-    public final FakeTask task = new FakeTask();
+    public final TestTask task = TestTask.unprivileged("fake");
 
     /** Opens the primary node, returning the fd. */
     public int openCard() {
@@ -183,50 +179,5 @@ public final class DrmTestKit {
     public boolean busy(int fd, boolean write) {
         int ev = poll(fd);
         return (ev & (write ? PollTable.POLLOUT : PollTable.POLLIN)) == 0;
-    }
-
-    /** The allocator of anonymous memory that records every buffer and counts its frees. */
-    public static final class CountingAllocator implements BufferAllocator {
-        private final List<Counted> all = new ArrayList<>();
-
-        @Override
-        public synchronized BufferMemory allocate(long size) {
-            Counted c = new Counted(size);
-            all.add(c);
-            return c;
-        }
-
-        /** Returns every buffer allocated so far. */
-        public synchronized List<Counted> all() {
-            return List.copyOf(all);
-        }
-
-        /** Returns the number of buffers not yet freed. */
-        public synchronized int live() {
-            return (int) all.stream().filter(c -> !c.isFreed()).count();
-        }
-    }
-
-    /** Buffer memory that counts how often it is freed. */
-    public static final class Counted extends BufferMemory {
-        private final BufferMemory inner;
-        /** Number of frees (must end at exactly one). */
-        public final AtomicInteger frees = new AtomicInteger();
-
-        Counted(long size) {
-            super(size);
-            inner = BufferAllocator.anonymous().allocate(size);
-        }
-
-        @Override
-        protected MemorySegment populate(long size) {
-            return inner.segment();
-        }
-
-        @Override
-        protected void free(MemorySegment populated) {
-            frees.incrementAndGet();
-            inner.put();
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.uvgem.core.fence.container;
 
+import static dev.uvgem.core.testsupport.Threads.awaitParked;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,7 +8,8 @@ import dev.uvgem.core.fence.Fence;
 import dev.uvgem.core.fence.FenceCallback;
 import dev.uvgem.core.fence.FenceContext;
 import dev.uvgem.core.fence.FenceOps;
-import dev.uvgem.core.time.Clock;
+import dev.uvgem.core.testsupport.CountingCallback;
+import dev.uvgem.core.testsupport.TestFences;
 import dev.uvgem.core.time.VirtualClock;
 import dev.uvgem.uapi.Errno;
 import dev.uvgem.uapi.ErrnoException;
@@ -18,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongUnaryOperator;
@@ -38,7 +39,7 @@ class DmaFenceChainTest {
     private final VirtualClock clock = new VirtualClock();
 
     private Fence mockFence() {
-        return Fence.create(clock, "mock", "mock", 0, 0);
+        return TestFences.mock(clock);
     }
 
     /** The selftest's fixture: n mock fences, link i wrapping fence i after link i-1, each link enabled. */
@@ -264,18 +265,6 @@ class DmaFenceChainTest {
         assertThat(fc.tail.isSignaledFlag()).isTrue();
     }
 
-    static void awaitParked(Thread t) throws InterruptedException {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (System.nanoTime() < until) {
-            Thread.State s = t.getState();
-            if (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING || s == Thread.State.TERMINATED) {
-                return;
-            }
-            Thread.sleep(1);
-        }
-        throw new AssertionError("thread never parked: " + t);
-    }
-
     // ---- Beyond the selftest ----------------------------------------------------------------------------------
 
     @Test
@@ -384,14 +373,14 @@ class DmaFenceChainTest {
         Fence start = mockFence();
         Fence f = mockFence();
         FenceChain c = FenceChain.create(start, f, 1);
-        AtomicInteger runs = new AtomicInteger();
-        c.addCallback(FenceCallback.of(x -> runs.incrementAndGet()));
+        CountingCallback cb = new CountingCallback();
+        c.addCallback(cb);
         f.signal();
         assertThat(c.isSignaledFlag()).isFalse();
         assertThat(FenceChain.walk(c)).isSameAs(start);
         start.signal();
         assertThat(c.isSignaledFlag()).isTrue();
-        assertThat(runs).hasValue(1);
+        assertThat(cb.runs).hasValue(1);
         assertThat(FenceChain.walk(c)).isNull();
         assertThat(c.prev()).isNull();
     }
@@ -411,38 +400,13 @@ class DmaFenceChainTest {
         FenceChain prev = null;
         List<Fence> fences = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            Fence f = new DeadlineFence(clock, seen);
+            Fence f = TestFences.fence(clock, TestFences.deadlines("d", "d", (fence, deadline) -> seen.add(deadline)));
             fences.add(f);
             prev = FenceChain.create(prev, f, i + 1);
         }
         fences.get(1).signal();
         prev.setDeadline(1234);
         assertThat(seen).containsExactly(1234L, 1234L, 1234L);
-    }
-
-    private static final class DeadlineFence extends Fence {
-        DeadlineFence(Clock clock, List<Long> seen) {
-            super(
-                    new FenceOps() {
-                        @Override
-                        public String driverName(Fence fence) {
-                            return "d";
-                        }
-
-                        @Override
-                        public String timelineName(Fence fence) {
-                            return "d";
-                        }
-
-                        @Override
-                        public void setDeadline(Fence fence, long deadlineNanos) {
-                            seen.add(deadlineNanos);
-                        }
-                    },
-                    clock,
-                    FenceContext.allocate(),
-                    1);
-        }
     }
 
     /** Long chains: every walk is a loop, so neither enabling, polling, finding nor signalling recurses. */
@@ -461,15 +425,15 @@ class DmaFenceChainTest {
         assertThat(FenceChain.findSeqno(head, 1)).isNotNull();
         head.setDeadline(5);
 
-        AtomicInteger runs = new AtomicInteger();
-        head.addCallback(FenceCallback.of(x -> runs.incrementAndGet()));
+        CountingCallback cb = new CountingCallback();
+        head.addCallback(cb);
         // Backwards: the tail's single callback hops from each fence to the one before, n times.
         for (int i = n - 1; i > 0; i--) {
             fences[i].signal();
         }
         assertThat(head.isSignaledFlag()).isFalse();
         fences[0].signal();
-        assertThat(runs).hasValue(1);
+        assertThat(cb.runs).hasValue(1);
 
         // Forwards with only the tail armed: one walk collects n-1 signalled links in a loop.
         Fence[] more = new Fence[n];
@@ -493,26 +457,7 @@ class DmaFenceChainTest {
     @Test
     void callbacksOfFencesFoundCompleteWhileEnablingRunOutsideTheChainLock() {
         AtomicBoolean done = new AtomicBoolean();
-        Fence polled = new Fence(
-                new FenceOps() {
-                    @Override
-                    public String driverName(Fence fence) {
-                        return "hw";
-                    }
-
-                    @Override
-                    public String timelineName(Fence fence) {
-                        return "ring";
-                    }
-
-                    @Override
-                    public boolean signaled(Fence fence) {
-                        return done.get();
-                    }
-                },
-                clock,
-                FenceContext.allocate(),
-                1) {};
+        Fence polled = TestFences.fence(clock, TestFences.polled("hw", "ring", done::get));
         Fence last = mockFence();
         FenceChain c0 = FenceChain.create(null, polled, 1);
         FenceChain c1 = FenceChain.create(c0, last, 2);
@@ -537,27 +482,12 @@ class DmaFenceChainTest {
     void cascadingReArmsDoNotRecurse() {
         int n = 10_000;
         AtomicBoolean hardwareDone = new AtomicBoolean();
-        FenceOps polled = new FenceOps() {
-            @Override
-            public String driverName(Fence fence) {
-                return "hw";
-            }
-
-            @Override
-            public String timelineName(Fence fence) {
-                return "ring";
-            }
-
-            @Override
-            public boolean signaled(Fence fence) {
-                return hardwareDone.get();
-            }
-        };
+        FenceOps polled = TestFences.polled("hw", "ring", hardwareDone::get);
         Fence[] fences = new Fence[n];
         FenceChain[] chains = new FenceChain[n];
         FenceChain prev = null;
         for (int i = 0; i < n; i++) {
-            fences[i] = new Fence(polled, clock, FenceContext.allocate(), 1) {};
+            fences[i] = TestFences.fence(clock, polled);
             chains[i] = FenceChain.create(prev, fences[i], i + 1);
             chains[i].enableSwSignaling();
             prev = chains[i];

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.uvgem.core.fence.Fence;
-import dev.uvgem.core.fence.FenceCallback;
 import dev.uvgem.core.fence.FenceContext;
 import dev.uvgem.core.fence.FenceOps;
-import dev.uvgem.core.time.Clock;
+import dev.uvgem.core.testsupport.CountingCallback;
+import dev.uvgem.core.testsupport.TestFences;
 import dev.uvgem.core.time.SystemClock;
 import dev.uvgem.core.time.VirtualClock;
 import dev.uvgem.uapi.Errno;
@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -45,8 +44,8 @@ class FenceArrayTest {
     void signalOnAllWaitsForTheLastMember() {
         Fence[] m = fences(3);
         FenceArray a = array(m, false);
-        AtomicInteger runs = new AtomicInteger();
-        assertThat(a.addCallback(FenceCallback.of(f -> runs.incrementAndGet()))).isZero();
+        CountingCallback cb = new CountingCallback();
+        assertThat(a.addCallback(cb)).isZero();
         m[2].signal();
         m[0].signal();
         assertThat(a.isSignaled()).isFalse();
@@ -55,7 +54,7 @@ class FenceArrayTest {
         assertThat(a.isSignaledFlag())
                 .as("signalled by the last member's callback")
                 .isTrue();
-        assertThat(runs).hasValue(1);
+        assertThat(cb.runs).hasValue(1);
         assertThat(a.status()).isEqualTo(1);
         assertThat(a.timestamp()).isEqualTo(clock.nanoTime());
     }
@@ -78,12 +77,10 @@ class FenceArrayTest {
         m[0].signal();
         m[1].signal();
         FenceArray a = array(m, false);
-        AtomicInteger runs = new AtomicInteger();
-        assertThat(a.addCallback(FenceCallback.of(f -> runs.incrementAndGet())))
-                .as("complete during enabling")
-                .isEqualTo(Errno.ENOENT.negative());
+        CountingCallback cb = new CountingCallback();
+        assertThat(a.addCallback(cb)).as("complete during enabling").isEqualTo(Errno.ENOENT.negative());
         assertThat(a.isSignaledFlag()).isTrue();
-        assertThat(runs).hasValue(0);
+        assertThat(cb.runs).hasValue(0);
 
         Fence[] any = fences(3);
         any[2].signal();
@@ -204,8 +201,8 @@ class FenceArrayTest {
                 m[i] = Fence.create(real, "mock", "mock", FenceContext.allocate(), 1);
             }
             FenceArray a = array(m, round % 2 == 0);
-            AtomicInteger runs = new AtomicInteger();
-            a.addCallback(FenceCallback.of(f -> runs.incrementAndGet()));
+            CountingCallback cb = new CountingCallback();
+            a.addCallback(cb);
             Thread[] ts = new Thread[m.length];
             for (int i = 0; i < m.length; i++) {
                 Fence f = m[i];
@@ -222,7 +219,7 @@ class FenceArrayTest {
                 t.join();
             }
             assertThat(a.isSignaledFlag()).isTrue();
-            assertThat(runs).hasValue(1);
+            assertThat(cb.runs).hasValue(1);
             if (!a.signalOnAny()) {
                 assertThat(a.status()).isEqualTo(Errno.EIO.negative());
             }
@@ -232,33 +229,12 @@ class FenceArrayTest {
     @Test
     void deadlineIsForwardedToAllMembers() {
         List<Long> seen = new ArrayList<>();
-        FenceOps ops = new FenceOps() {
-            @Override
-            public String driverName(Fence fence) {
-                return "d";
-            }
-
-            @Override
-            public String timelineName(Fence fence) {
-                return "d";
-            }
-
-            @Override
-            public void setDeadline(Fence fence, long deadlineNanos) {
-                seen.add(deadlineNanos);
-            }
-        };
-        Fence[] m = {new OpsFence(ops, clock), new OpsFence(ops, clock), new OpsFence(ops, clock)};
+        FenceOps ops = TestFences.deadlines("d", "d", (fence, deadlineNanos) -> seen.add(deadlineNanos));
+        Fence[] m = {TestFences.fence(clock, ops), TestFences.fence(clock, ops), TestFences.fence(clock, ops)};
         FenceArray a = array(m, false);
         m[0].signal();
         a.setDeadline(77);
         assertThat(seen).as("signalled members ignore it").containsExactly(77L, 77L);
-    }
-
-    private static final class OpsFence extends Fence {
-        OpsFence(FenceOps ops, Clock clock) {
-            super(ops, clock, FenceContext.allocate(), 1);
-        }
     }
 
     @Test

@@ -1,6 +1,4 @@
-package dev.uvgem.core.syncfile;
-
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+package dev.uvgem.core.testsupport;
 
 import dev.uvgem.core.vfs.OpenFile;
 import dev.uvgem.core.vfs.Task;
@@ -10,34 +8,63 @@ import dev.uvgem.uapi.ErrnoException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 /**
- * A process for core-level tests: an fd table (lowest free fd first, optional limit), a flat window of user
- * memory at {@link #USER_BASE} with a bump allocator, a command name and a privilege bit. Not thread-safe beyond
- * what the tests need (the fd table is synchronized).
+ * A process for tests below the syscall layer: an fd table (lowest free fd first, from a first fd, below a limit),
+ * a flat window of user memory at {@link #USER_BASE} with a bump allocator, a command name and a privilege bit.
+ * {@link #ioctl} dispatches as the syscall layer would, minus the copying and pinning.
+ *
+ * <p>Two shapes: {@link #TestTask(String)} is a privileged process whose fds start at 0 (the core suites);
+ * {@link #unprivileged(String)} is a user program whose fds 0–2 are taken, so new ones start at 3 (the DRM suites).
+ *
+ * <p>Thread-safety: the fd table and the allocator are guarded by this object's monitor; user memory is a plain
+ * array (tests that share it between threads order their accesses themselves). Locking: no call blocks; {@link
+ * #close} and {@link #closeAll} drop file references (and may run a release) after the monitor is released.
  */
 public final class TestTask implements Task {
     /** First user address; everything below (including NULL) faults. */
     public static final long USER_BASE = 0x10_0000L;
 
-    private final String comm;
-    private final int maxFds;
-    private final byte[] memory;
-    private final TreeMap<Integer, OpenFile> fds = new TreeMap<>();
-    private final Map<Integer, Integer> fdFlags = new HashMap<>();
-    private long brk = USER_BASE;
+    private static final int MEMORY_BYTES = 1 << 16;
 
-    public TestTask(String comm, int maxFds, int memoryBytes) {
+    private final String comm;
+    private final boolean admin;
+    private final int firstFd;
+    private final byte[] memory;
+    private final TreeMap<Integer, OpenFile> fds = new TreeMap<>(); // guarded by this
+    private final Map<Integer, Integer> fdFlags = new HashMap<>(); // guarded by this
+    private int maxFds; // guarded by this
+    private long brk = USER_BASE; // guarded by this
+
+    private TestTask(String comm, boolean admin, int firstFd, int maxFds, int memoryBytes) {
         this.comm = comm;
+        this.admin = admin;
+        this.firstFd = firstFd;
         this.maxFds = maxFds;
         this.memory = new byte[memoryBytes];
     }
 
+    /** Creates a privileged task with fds from 0 below {@code maxFds} and {@code memoryBytes} of user memory. */
+    public TestTask(String comm, int maxFds, int memoryBytes) {
+        this(comm, true, 0, maxFds, memoryBytes);
+    }
+
+    /** Creates a privileged task with 256 fds (from 0) and 64 KiB of user memory. */
     public TestTask(String comm) {
-        this(comm, 256, 1 << 16);
+        this(comm, 256, MEMORY_BYTES);
+    }
+
+    /** Creates an unprivileged task whose fds start at 3 (below 1024), with 64 KiB of user memory. */
+    public static TestTask unprivileged(String comm) {
+        return new TestTask(comm, false, 3, 1024, MEMORY_BYTES);
+    }
+
+    /** Limits the fd table to fds below {@code max} (open fds at or above it stay open). */
+    public synchronized void setMaxFds(int max) {
+        maxFds = max;
     }
 
     @Override
@@ -51,7 +78,7 @@ public final class TestTask implements Task {
 
     @Override
     public synchronized int install(OpenFile file, int fdFlags) {
-        for (int fd = 0; fd < maxFds; fd++) {
+        for (int fd = firstFd; fd < maxFds; fd++) {
             if (!fds.containsKey(fd)) {
                 fds.put(fd, file);
                 this.fdFlags.put(fd, fdFlags);
@@ -75,7 +102,18 @@ public final class TestTask implements Task {
         f.put();
     }
 
-    /** Returns the fd flags {@code fd} was installed with. */
+    /** Closes every fd. */
+    public void closeAll() {
+        List<Integer> open;
+        synchronized (this) {
+            open = List.copyOf(fds.keySet());
+        }
+        for (int fd : open) {
+            close(fd);
+        }
+    }
+
+    /** Returns the fd flags (O_CLOEXEC) {@code fd} was installed with. */
     public synchronized int fdFlags(int fd) {
         file(fd);
         return fdFlags.get(fd);
@@ -121,14 +159,19 @@ public final class TestTask implements Task {
         return a;
     }
 
-    /** Returns a little-endian view of {@code length} bytes of user memory at {@code address}. */
+    /** Returns a copy of {@code length} bytes of user memory at {@code address}. */
+    public byte[] peek(long address, int length) {
+        return user().read(address, length);
+    }
+
+    /** Returns a little-endian view of a copy of {@code length} bytes of user memory at {@code address}. */
     public ByteBuffer userBytes(long address, int length) {
-        return ByteBuffer.wrap(user().read(address, length)).order(ByteOrder.LITTLE_ENDIAN);
+        return ByteBuffer.wrap(peek(address, length)).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     @Override
     public boolean isAdmin() {
-        return true;
+        return admin;
     }
 
     @Override
@@ -136,7 +179,7 @@ public final class TestTask implements Task {
         return comm;
     }
 
-    /** Runs an ioctl on {@code fd} as the syscall layer would dispatch it. */
+    /** Runs an ioctl on {@code fd} as the syscall layer would dispatch it; errors are thrown, not returned. */
     public long ioctl(int fd, int cmd, ByteBuffer arg) {
         OpenFile f = file(fd);
         return f.ops().ioctl(f, cmd, arg, this);
@@ -145,13 +188,5 @@ public final class TestTask implements Task {
     /** Returns a zeroed little-endian argument buffer of {@code size} bytes. */
     public static ByteBuffer arg(int size) {
         return ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-    }
-
-    /** Asserts that {@code call} fails with {@code errno}. */
-    public static void assertErrno(Errno errno, ThrowingCallable call) {
-        assertThatThrownBy(call)
-                .isInstanceOf(ErrnoException.class)
-                .extracting(e -> ((ErrnoException) e).errno())
-                .isEqualTo(errno);
     }
 }
