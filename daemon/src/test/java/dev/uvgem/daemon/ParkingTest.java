@@ -94,15 +94,13 @@ class ParkingTest extends DaemonTestSupport {
         c.send(readCard, Op.READ, Body.of().i32(card).u32(4096));
         assertThat(c.result(Op.LSEEK, Body.of().i32(card).i64(0).u32(0))).isZero();
 
-        assertThat(c.result(Op.CANCEL, Body.of().u32(readCard))).isZero();
-        Reply r = c.receive();
-        assertThat(r.tag()).isEqualTo(readCard);
-        assertThat(r.result()).isEqualTo(EINTR);
-        assertThat(c.result(Op.CANCEL, Body.of().u32(readEventfd))).isZero();
-        r = c.receive();
-        assertThat(r.tag()).isEqualTo(readEventfd);
-        assertThat(r.result()).isEqualTo(EINTR);
-        assertThat(r.bodyLength()).isZero();
+        Reply[] r = c.callAlongside(Op.CANCEL, Body.of().u32(readCard), readCard);
+        assertThat(r[0].result()).isZero();
+        assertThat(r[1].result()).isEqualTo(EINTR);
+        r = c.callAlongside(Op.CANCEL, Body.of().u32(readEventfd), readEventfd);
+        assertThat(r[0].result()).isZero();
+        assertThat(r[1].result()).isEqualTo(EINTR);
+        assertThat(r[1].bodyLength()).isZero();
     }
 
     @Test
@@ -114,12 +112,11 @@ class ParkingTest extends DaemonTestSupport {
         int sync = c.newTag();
         c.send(sync, Op.IOCTL, Calls.ioctlBody(f.dmabuf(), DmaBufIoctl.IOCTL_SYNC, arg, new byte[0]));
         c.expectSilence(Duration.ofMillis(30));
-        assertThat(Calls.signal(c, f.card(), f.fence()))
+        Reply[] r = c.callAlongside(Op.IOCTL, Calls.signalBody(f.card(), f.fence()), sync);
+        assertThat(Calls.decodeIoctl(r[0]).result())
                 .as("answered while SYNC waits")
                 .isZero();
-        Reply r = c.receive();
-        assertThat(r.tag()).isEqualTo(sync);
-        Calls.Ioctl synced = Calls.decodeIoctl(r);
+        Calls.Ioctl synced = Calls.decodeIoctl(r[1]);
         assertThat(synced.result()).isZero();
         assertThat(synced.arg()).isEqualTo(arg);
     }
@@ -133,8 +130,9 @@ class ParkingTest extends DaemonTestSupport {
         int sync = c.newTag();
         c.send(sync, Op.IOCTL, Calls.ioctlBody(f.dmabuf(), DmaBufIoctl.IOCTL_SYNC, arg, new byte[4]));
         c.expectSilence(Duration.ofMillis(20));
-        assertThat(c.result(Op.CANCEL, Body.of().u32(sync))).isZero();
-        Calls.Ioctl r = Calls.decodeIoctl(c.receive());
+        Reply[] replies = c.callAlongside(Op.CANCEL, Body.of().u32(sync), sync);
+        assertThat(replies[0].result()).isZero();
+        Calls.Ioctl r = Calls.decodeIoctl(replies[1]);
         assertThat(r.result()).isEqualTo(EINTR);
         assertThat(r.arg()).isEqualTo(arg);
         assertThat(r.user()).hasSize(4);
@@ -145,7 +143,7 @@ class ParkingTest extends DaemonTestSupport {
         RawClient c = user("t");
         int idle = (int) c.result(Op.EVENTFD, Body.of().u32(0).u32(0));
         int poll = c.newTag();
-        c.send(poll, Op.POLL, Calls.pollBody(idle, Calls.POLLIN, 100));
+        c.send(poll, Op.POLL, Calls.pollBody(idle, Calls.POLLIN, 1000));
         for (int i = 0; i < 20; i++) {
             assertThat(c.result(Op.DUP, Body.of().i32(idle))).isPositive();
         }
@@ -198,8 +196,9 @@ class ParkingTest extends DaemonTestSupport {
             clients.add(c);
         }
         for (RawClient c : clients) {
-            assertThat(c.result(Op.CANCEL, Body.of().u32(1))).isZero();
-            assertThat(c.receive().result()).isEqualTo(EINTR);
+            Reply[] r = c.callAlongside(Op.CANCEL, Body.of().u32(1), 1);
+            assertThat(r[0].result()).isZero();
+            assertThat(r[1].result()).isEqualTo(EINTR);
         }
     }
 }

@@ -142,6 +142,34 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Receives the replies to {@code tags}, in whatever order they arrive (a parked call woken or cancelled by a
+     * later request may reply before that request does), and returns them in the order of {@code tags}. Fails on a
+     * reply to any other tag.
+     */
+    Reply[] receiveTags(int... tags) {
+        Reply[] out = new Reply[tags.length];
+        for (int n = 0; n < tags.length; n++) {
+            Reply r = receive();
+            int i = 0;
+            while (i < tags.length && (tags[i] != r.tag() || out[i] != null)) {
+                i++;
+            }
+            if (i == tags.length) {
+                throw new AssertionError("unexpected reply to tag " + r.tag());
+            }
+            out[i] = r;
+        }
+        return out;
+    }
+
+    /** Sends {@code op} with a new tag, then returns its reply and the reply to {@code parked}, in that order. */
+    Reply[] callAlongside(Op op, Body body, int parked) {
+        int tag = newTag();
+        send(tag, op, body);
+        return receiveTags(tag, parked);
+    }
+
     /** Asserts that no reply arrives within {@code wait}. */
     void expectSilence(Duration wait) {
         try {
