@@ -7,10 +7,11 @@ import java.util.function.Consumer;
  * the node (often embedding it in its own object), so registering and signalling allocate nothing. A node is
  * pending on at most one fence at a time and may be reused once it has run or been removed.
  *
- * <p>Thread-safety: the links are guarded by the lock of the fence the node is pending on.
+ * <p>Thread-safety: the link is written by whoever registers the node (before publishing it with a
+ * compare-and-set on the fence's list), by a remover under the fence lock, and by the signaller once it owns
+ * the list; a node is idle again from the moment it starts to run or has been removed.
  */
 public abstract class FenceCallback {
-    FenceCallback prev;
     FenceCallback next;
     Fence pendingOn;
 
