@@ -48,13 +48,15 @@ public class Fence {
     /*
      * The callback list and the signal. `head` holds one of
      *   null      pending, signalling not enabled, no callbacks;
-     *   a list    pending, signalling enabled: a stack of callbacks, newest first, ending in END (END alone is
-     *             an enabled fence with no callbacks);
+     *   END       pending, signalling enabled, no callbacks;
+     *   a list    pending, signalling enabled: a stack of callbacks, newest first, ending in null;
      *   CLAIMED   a signaller has just taken the list and is checking for locked operations (below); it either
      *             commits (SIG) or puts the list back, within a few instructions. Nobody else writes head then;
      *             whoever reads CLAIMED spins until it is resolved;
      *   SIG       signalled; `flags` has been published (SIGNALED, with the error and timestamp before it).
-     * Adding pushes with a compare-and-set; signalling claims with one and reverses the stack in place.
+     * Adding pushes with a compare-and-set; signalling claims with one and reverses the stack in place. The hot
+     * path stores no reference into a callback node (the terminator is null, the pending mark a boolean): the
+     * nodes are usually long-lived, and such a store would cost a GC card-marking barrier with a full fence.
      *
      * The locked operations (remove, set error, signal with error, the enableSignaling hook) run under the fence
      * lock and announce themselves in `lockedOps` before looking at head; a signaller checks `lockedOps` after its
@@ -334,7 +336,7 @@ public class Fence {
     }
 
     /**
-     * Turns a claimed stack (newest first, ending in END) into run order, in place: the waiters of {@link
+     * Turns a claimed stack (newest first, ending in null) into run order, in place: the waiters of {@link
      * #waitTimeout} first, newest first, then every other callback in registration order. The result ends in
      * null.
      */
@@ -343,7 +345,7 @@ public class Fence {
         FenceCallback waiters = null;
         FenceCallback waitersTail = null;
         FenceCallback cb = top;
-        while (cb != END) {
+        while (cb != null) {
             FenceCallback next = cb.next;
             if (cb instanceof Waiter w && w.first) {
                 cb.next = null;
@@ -373,7 +375,7 @@ public class Fence {
         while (cb != null) {
             FenceCallback next = cb.next;
             cb.next = null;
-            cb.pendingOn = null;
+            cb.pending = false;
             try {
                 cb.onSignal(this);
             } catch (RuntimeException e) {
@@ -531,24 +533,21 @@ public class Fence {
 
     // addCallback without the argument checks; also registers the waiters of waitTimeout.
     private int register(FenceCallback cb) {
-        if (cb.pendingOn != null) {
-            throw new IllegalStateException("callback already pending on " + cb.pendingOn);
+        if (cb.pending) {
+            throw new IllegalStateException("callback already pending on a fence: " + cb);
         }
         while (true) {
             FenceCallback h = resolvedHead();
-            FenceCallback next = h;
             if (h == SIG) {
                 cb.next = null;
-                cb.pendingOn = null;
+                cb.pending = false;
                 return Errno.ENOENT.negative();
-            } else if (h == null) {
-                if (!hookless()) {
-                    return enableAndRegister(cb);
-                }
-                next = END; // enabling a fence without a hook is just this first push
+            } else if (h == null && !hookless()) {
+                return enableAndRegister(cb);
             }
-            cb.next = next;
-            cb.pendingOn = this;
+            // Enabling a fence without a hook is just this first push (onto null).
+            cb.next = h == END ? null : h;
+            cb.pending = true;
             if (HEAD.compareAndSet(this, h, cb)) {
                 return 0;
             }
@@ -600,16 +599,16 @@ public class Fence {
             if (h == SIG) {
                 return false;
             }
-            if (cb.pendingOn != null) {
-                throw new IllegalStateException("callback already pending on " + cb.pendingOn);
+            if (cb.pending) {
+                throw new IllegalStateException("callback already pending on a fence: " + cb);
             }
-            cb.next = h;
-            cb.pendingOn = this;
+            cb.next = h == END ? null : h;
+            cb.pending = true;
             if (HEAD.compareAndSet(this, h, cb)) {
                 return true;
             }
             cb.next = null;
-            cb.pendingOn = null;
+            cb.pending = false;
         }
     }
 
@@ -621,7 +620,7 @@ public class Fence {
      * @return true if it was pending here and will not run; false if it already ran or is not registered here
      */
     public final boolean removeCallback(FenceCallback cb) {
-        if (cb.pendingOn != this || (flags() & SIGNALED) != 0) {
+        if (!cb.pending || (flags() & SIGNALED) != 0) {
             return false;
         }
         synchronized (lock) {
@@ -629,27 +628,29 @@ public class Fence {
             try {
                 while (true) {
                     FenceCallback h = resolvedHead();
-                    if (h == SIG || cb.pendingOn != this) {
+                    if (h == SIG || !cb.pending) {
                         return false;
                     }
                     if (h == cb) {
                         // Pushers race for the head: on failure cb has moved down the list, look again.
-                        if (!HEAD.compareAndSet(this, cb, cb.next)) {
+                        FenceCallback next = cb.next;
+                        if (!HEAD.compareAndSet(this, cb, next == null ? END : next)) {
                             continue;
                         }
                     } else {
                         // Below the head only locked operations (serialised by the lock) change links.
-                        FenceCallback pred = h;
-                        while (pred != null && pred != END && pred.next != cb) {
+                        FenceCallback pred = h == END ? null : h;
+                        while (pred != null && pred.next != cb) {
                             pred = pred.next;
                         }
-                        if (pred == null || pred == END) {
-                            return false; // being registered by another thread right now: not yet pending
+                        if (pred == null) {
+                            // Pending on another fence, or being registered here by another thread right now.
+                            return false;
                         }
                         pred.next = cb.next;
                     }
                     cb.next = null;
-                    cb.pendingOn = null;
+                    cb.pending = false;
                     return true;
                 }
             } finally {

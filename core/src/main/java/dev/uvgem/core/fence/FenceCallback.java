@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  */
 public abstract class FenceCallback {
     FenceCallback next;
-    Fence pendingOn;
+    boolean pending;
 
     /** Creates an idle node. */
     protected FenceCallback() {}
@@ -28,7 +28,7 @@ public abstract class FenceCallback {
 
     /** Returns true while this node is registered on a fence and has not run. Locking: racy without the lock. */
     public final boolean isPending() {
-        return pendingOn != null;
+        return pending;
     }
 
     /** Wraps a lambda in a fresh node (this allocates; hot paths embed their own node instead). */
