@@ -125,7 +125,8 @@ public class Fence {
     private volatile int lockedOps;
 
     // Written before the SIGNALED flag is published (the error by locked operations or the signaller), read after.
-    private int error;
+    // A short (errors are at most MAX_ERRNO) keeps a plain fence within 64 bytes, one allocation cache line.
+    private short error;
     private long timestamp;
 
     /**
@@ -300,7 +301,7 @@ public class Fence {
                     }
                 } while (!HEAD.compareAndSet(this, h, CLAIMED));
                 if (newError != 0) {
-                    error = newError;
+                    error = (short) newError;
                 }
                 publish(timestampNanos, h);
             } finally {
@@ -466,7 +467,7 @@ public class Fence {
                 if (resolvedHead() == SIG) {
                     return false;
                 }
-                this.error = error;
+                this.error = (short) error;
                 return true;
             } finally {
                 endLockedOp();
