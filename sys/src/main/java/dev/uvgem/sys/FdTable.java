@@ -3,6 +3,8 @@ package dev.uvgem.sys;
 import dev.uvgem.core.vfs.OpenFile;
 import dev.uvgem.uapi.Errno;
 import dev.uvgem.uapi.ErrnoException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -21,17 +23,21 @@ import java.util.List;
  * caller, who drops them outside the table lock. A closed table (the process exited) refuses every operation
  * with EBADF.
  *
- * <p>Thread-safety: safe for concurrent use; every method takes the table's monitor briefly and never calls out
- * of the table while holding it (only {@link OpenFile#get()}, which never blocks).
+ * <p>Thread-safety: safe for concurrent use; every method but {@link #fget} (lock-free) takes the table's monitor
+ * briefly and never calls out of the table while holding it.
  */
 public final class FdTable {
     /** The lowest fd number handed out. */
     public static final int FIRST_FD = 3;
 
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(OpenFile[].class);
+
     private final int limit;
     private final BitSet taken = new BitSet();
     private final BitSet closeOnExec = new BitSet();
-    private OpenFile[] files = new OpenFile[16];
+    // Guarded by this for writers (slots are written with release stores, the array is replaced whole when it
+    // grows); fget reads without the monitor, as the kernel's RCU fd lookup does.
+    private volatile OpenFile[] files = new OpenFile[16];
     private int openCount;
     private boolean closed;
 
@@ -88,7 +94,7 @@ public final class FdTable {
         if (fd >= files.length) {
             files = Arrays.copyOf(files, Math.max(fd + 1, files.length * 2));
         }
-        files[fd] = file;
+        SLOT.setRelease(files, fd, file);
         openCount++;
     }
 
@@ -134,13 +140,37 @@ public final class FdTable {
     }
 
     /**
-     * Returns the file behind {@code fd} with a new reference the caller must drop, as {@code fget}. Taking it
-     * under the table lock means a concurrent close cannot release the file first.
+     * Returns the file behind {@code fd} with a new reference the caller must drop, as {@code fget}. Lock-free,
+     * as the kernel's RCU lookup: the reference is taken only if the file is not already released ({@link
+     * OpenFile#tryGet}), and kept only if {@code fd} still maps to it afterwards, so a concurrent close either
+     * happens first (EBADF) or finds the caller's reference keeping the file alive.
+     *
+     * <p>Context: any thread, never blocks. Locking: none.
      *
      * @throws ErrnoException EBADF if {@code fd} is not open
      */
-    public synchronized OpenFile fget(int fd) {
-        return fileLocked(fd).get();
+    public OpenFile fget(int fd) {
+        while (true) {
+            OpenFile file = slot(fd);
+            if (file == null) {
+                throw new ErrnoException(Errno.EBADF);
+            }
+            if (file.tryGet()) {
+                if (slot(fd) == file) {
+                    return file;
+                }
+                file.put(); // closed (or replaced) meanwhile: look again
+            } else if (slot(fd) == file) {
+                // Released while the table still maps it: a reference-count bug, as OpenFile.get reports it.
+                throw new IllegalStateException("get on a released file");
+            }
+            // Otherwise it was released after a close unmapped it: look again.
+        }
+    }
+
+    private OpenFile slot(int fd) {
+        OpenFile[] f = files;
+        return fd >= 0 && fd < f.length ? (OpenFile) SLOT.getAcquire(f, fd) : null;
     }
 
     /**
@@ -153,7 +183,7 @@ public final class FdTable {
      */
     public synchronized OpenFile remove(int fd) {
         OpenFile file = fileLocked(fd);
-        files[fd] = null;
+        SLOT.setRelease(files, fd, null);
         taken.clear(fd);
         closeOnExec.clear(fd);
         openCount--;
@@ -234,7 +264,7 @@ public final class FdTable {
         for (int fd = 0; fd < files.length; fd++) {
             if (files[fd] != null) {
                 out.add(files[fd]);
-                files[fd] = null;
+                SLOT.setRelease(files, fd, null);
             }
         }
         taken.clear();

@@ -682,7 +682,9 @@ public final class Process implements Task {
      */
     private final class CallTask implements Task {
         private final UserWindow user;
-        private List<OpenFile> pinned;
+        // Written under the task's monitor; volatile so that unpin can skip the monitor when nothing was pinned
+        // (most ioctls look up no fd).
+        private volatile List<OpenFile> pinned;
 
         CallTask(UserWindow user) {
             this.user = user;
@@ -721,6 +723,9 @@ public final class Process implements Task {
         }
 
         void unpin() {
+            if (pinned == null) {
+                return;
+            }
             List<OpenFile> files;
             synchronized (this) {
                 files = pinned;

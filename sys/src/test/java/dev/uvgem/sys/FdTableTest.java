@@ -7,6 +7,9 @@ import dev.uvgem.core.vfs.FileOps;
 import dev.uvgem.core.vfs.OpenFile;
 import dev.uvgem.uapi.Errno;
 import dev.uvgem.uapi.ErrnoException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class FdTableTest {
@@ -117,5 +120,53 @@ class FdTableTest {
         assertErrno(() -> t.install(file(), 0), Errno.EBADF);
         assertErrno(() -> t.installReserved(reserved, file()), Errno.EBADF);
         t.unreserve(reserved); // a no-op once closed
+    }
+
+    /**
+     * fget is lock-free: racing close, it either fails with EBADF or returns the file with a reference that keeps
+     * it open (never a released one), and the file is released exactly once, by whoever drops the last reference.
+     */
+    @Test
+    void fgetRacingCloseNeverReturnsAReleasedFile() throws Exception {
+        for (int round = 0; round < 2000; round++) {
+            FdTable t = new FdTable(1024);
+            AtomicInteger releases = new AtomicInteger();
+            AtomicBoolean released = new AtomicBoolean();
+            OpenFile f = new OpenFile(
+                    new FileOps() {
+                        @Override
+                        public void release(OpenFile file) {
+                            released.set(true);
+                            releases.incrementAndGet();
+                        }
+                    },
+                    null,
+                    OpenFile.O_RDWR);
+            int fd = t.install(f, 0);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread getter = Thread.ofPlatform().start(() -> {
+                try {
+                    for (int i = 0; i < 50; i++) {
+                        OpenFile got;
+                        try {
+                            got = t.fget(fd);
+                        } catch (ErrnoException e) {
+                            assertThat(e.errno()).isEqualTo(Errno.EBADF);
+                            return;
+                        }
+                        assertThat(got).isSameAs(f);
+                        assertThat(released).as("fget returned a released file").isFalse();
+                        got.put();
+                    }
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            });
+            t.remove(fd).put();
+            getter.join();
+            assertThat(failure.get()).isNull();
+            assertThat(releases).hasValue(1);
+            assertErrno(() -> t.fget(fd), Errno.EBADF);
+        }
     }
 }

@@ -18,10 +18,15 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Lifecycle: created → (signalling enabled, lazily on the first callback or wait) → signalled. Transitions
  * are one-way. Memory is the garbage collector's; there is no reference count.
  *
- * <p>Thread-safety: safe for concurrent use. Locking: state changes take the fence lock (a monitor, by default
- * the fence itself; a driver may share one lock among the fences of a timeline). Callbacks run after the lock
- * is dropped, on the signalling thread, so a callback may signal other fences. The signalled check is a single
- * volatile read, and signalling allocates nothing.
+ * <p>Thread-safety: safe for concurrent use. Locking: the fence lock (a monitor, by default the fence itself; a
+ * driver may share one lock among the fences of a timeline) guards the rare operations: the driver's
+ * {@link FenceOps#enableSignaling} hook, {@link #removeCallback}, {@link #setError} and {@link #signalWithError}.
+ * The common ones, {@link #addCallback} and {@link #signal()}, are lock-free: they compare-and-set the callback
+ * list, and a signal that finds one of the locked operations in progress waits for its lock, so those
+ * operations still see the fence either wholly before or wholly after the signal. Holding the lock does not
+ * keep a plain {@code signal()} out otherwise: code that wants "set an error unless signalled" uses
+ * {@link #setErrorIfPending}. Callbacks run on the signalling thread with no fence lock held, so a callback may
+ * signal other fences. The signalled check is a single volatile read, and signalling allocates nothing.
  */
 public class Fence {
     /** The "wait forever" timeout, the kernel's MAX_SCHEDULE_TIMEOUT. */
@@ -30,22 +35,74 @@ public class Fence {
     /** Largest errno a fence error may carry (the kernel's MAX_ERRNO). */
     public static final int MAX_ERRNO = 4095;
 
+    // Published flags: set once, by the signaller, after the error and the timestamp are in place.
     private static final int SIGNALED = 1;
-    private static final int TIMESTAMP = 1 << 1;
-    private static final int ENABLE_SIGNAL = 1 << 2;
-    private static final int SEQNO64 = 1 << 3;
+    private static final int ENABLED = 1 << 1;
 
     /** Spins before parking in a wait: a wake within the spin costs no park/unpark round trip. */
     private static final int WAIT_SPINS = 256;
 
+    /** Spins on a transient claim (a few instructions of another thread) before yielding the CPU instead. */
+    private static final int CLAIM_SPINS = 64;
+
+    /*
+     * The callback list and the signal. `head` holds one of
+     *   null      pending, signalling not enabled, no callbacks;
+     *   END       pending, signalling enabled, no callbacks;
+     *   a list    pending, signalling enabled: a stack of callbacks, newest first, ending in null;
+     *   CLAIMED   a signaller has just taken the list and is checking for locked operations (below); it either
+     *             commits (SIG) or puts the list back, within a few instructions. Nobody else writes head then;
+     *             whoever reads CLAIMED spins until it is resolved;
+     *   SIG       signalled; `flags` has been published (SIGNALED, with the error and timestamp before it).
+     * Adding pushes with a compare-and-set; signalling claims with one and reverses the stack in place. The hot
+     * path stores no reference into a callback node (the terminator is null, the pending mark a boolean): the
+     * nodes are usually long-lived, and such a store would cost a GC card-marking barrier with a full fence.
+     *
+     * The locked operations (remove, set error, signal with error, the enableSignaling hook) run under the fence
+     * lock and announce themselves in `lockedOps` before looking at head; a signaller checks `lockedOps` after its
+     * claim. By the total order of volatile accesses (the Dekker pattern) either the locked operation sees the
+     * claim (and treats the fence as signalled), or the signaller sees the operation, puts the list back and
+     * signals under the lock, after it. So a remover can unlink from the middle of the list, and an error cannot
+     * land after the signal, without the signal path taking the lock in the common case.
+     */
+    private static final VarHandle HEAD;
     private static final VarHandle FLAGS;
+    private static final VarHandle LOCKED_OPS;
+    private static final VarHandle HOOK_THREADS;
+
+    private static final FenceCallback END = new Sentinel();
+    private static final FenceCallback CLAIMED = new Sentinel();
+    private static final FenceCallback SIG = new Sentinel();
 
     /** Per-thread state of the enableSignaling hooks the thread is inside; see {@link HookScope}. */
     private static final ThreadLocal<HookScope> HOOK_SCOPE = new ThreadLocal<>();
 
+    /**
+     * The number of threads inside enableSignaling hooks right now. While it is zero, no thread is, and a
+     * signal runs its callbacks without looking up its {@link HookScope}.
+     */
+    @SuppressWarnings("unused") // accessed through HOOK_THREADS
+    private static volatile int hookThreads;
+
+    /** Whether an ops class leaves {@link FenceOps#enableSignaling} at its default (there is no hook to run). */
+    private static final ClassValue<Boolean> HOOKLESS = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            try {
+                return type.getMethod("enableSignaling", Fence.class).getDeclaringClass() == FenceOps.class;
+            } catch (NoSuchMethodException e) {
+                return false;
+            }
+        }
+    };
+
     static {
         try {
-            FLAGS = MethodHandles.lookup().findVarHandle(Fence.class, "flags", int.class);
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            HEAD = l.findVarHandle(Fence.class, "head", FenceCallback.class);
+            FLAGS = l.findVarHandle(Fence.class, "flags", int.class);
+            LOCKED_OPS = l.findVarHandle(Fence.class, "lockedOps", int.class);
+            HOOK_THREADS = l.findStaticVarHandle(Fence.class, "hookThreads", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -56,14 +113,21 @@ public class Fence {
     private final Object lock;
     private final long context;
     private final long seqno;
+    private final boolean seqno64;
+
+    @SuppressWarnings("unused") // accessed through HEAD
+    private volatile FenceCallback head;
 
     @SuppressWarnings("unused") // accessed through FLAGS
     private volatile int flags;
 
-    private int error;
+    // Written under the lock only; see the comment on head.
+    private volatile int lockedOps;
+
+    // Written before the SIGNALED flag is published (the error by locked operations or the signaller), read after.
+    // A short (errors are at most MAX_ERRNO) keeps a plain fence within 64 bytes, one allocation cache line.
+    private short error;
     private long timestamp;
-    private FenceCallback head;
-    private FenceCallback tail;
 
     /**
      * Initialises a fence, as {@code dma_fence_init} (or {@code dma_fence_init64} when {@code seqno64}).
@@ -84,7 +148,7 @@ public class Fence {
         this.lock = lock == null ? this : lock;
         this.context = context;
         this.seqno = seqno;
-        FLAGS.setRelease(this, seqno64 ? SEQNO64 : 0);
+        this.seqno64 = seqno64;
     }
 
     /** Initialises a fence with its own lock and 32-bit seqno ordering. */
@@ -129,26 +193,49 @@ public class Fence {
 
     /** Returns whether seqnos of this fence compare as 64-bit numbers. */
     public final boolean isSeqno64() {
-        return (flags() & SEQNO64) != 0;
+        return seqno64;
     }
 
     private int flags() {
         return (int) FLAGS.getAcquire(this);
     }
 
-    // Flags change only under the lock; readers use acquire loads and need no lock.
-    private void setFlagsLocked(int bits) {
-        FLAGS.setRelease(this, flags() | bits);
+    /** Reads head, waiting out a transient claim (see the comment on head): the result is never CLAIMED. */
+    private FenceCallback resolvedHead() {
+        FenceCallback h = (FenceCallback) HEAD.getVolatile(this);
+        for (int spins = 0; h == CLAIMED; spins++) {
+            if (spins < CLAIM_SPINS) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+            h = (FenceCallback) HEAD.getVolatile(this);
+        }
+        return h;
+    }
+
+    // Locked operations bracket their work with these, holding the lock (so the count is never raced).
+    private void beginLockedOp() {
+        LOCKED_OPS.setVolatile(this, lockedOps + 1);
+    }
+
+    private void endLockedOp() {
+        LOCKED_OPS.setVolatile(this, lockedOps - 1);
+    }
+
+    private boolean hookless() {
+        return ops instanceof NamedFenceOps || HOOKLESS.get(ops.getClass());
     }
 
     /**
      * Signals the fence, as {@code dma_fence_check_and_signal}: the first call records the time, marks the fence
      * signalled and runs every pending callback in registration order (waiters first); later calls do nothing.
      *
-     * <p>Context: any thread, never blocks. Locking: takes the fence lock; callbacks run after it is dropped.
-     * When called from inside a driver's {@link FenceOps#enableSignaling} hook (that is, under another fence's
-     * lock), the callbacks run instead as soon as the thread has left the outermost hook and dropped that lock.
-     * Allocates nothing.
+     * <p>Context: any thread, never blocks (it may wait for a remove-callback, set-error or enableSignaling hook
+     * in progress on this fence, as it would for the fence lock). Locking: lock-free in the common case, else
+     * takes the fence lock; callbacks run with no fence lock held. When called from inside a driver's
+     * {@link FenceOps#enableSignaling} hook (that is, under another fence's lock), the callbacks run instead as
+     * soon as the thread has left the outermost hook and dropped that lock. Allocates nothing.
      *
      * @return true if the fence was already signalled (this call did nothing)
      */
@@ -162,12 +249,26 @@ public class Fence {
     /**
      * Signals the fence with a caller-supplied timestamp, as {@code dma_fence_signal_timestamp}.
      *
-     * <p>Context: any thread, never blocks. Locking: takes the fence lock.
+     * <p>Context: any thread, never blocks. Locking: as {@link #signal()}.
      *
      * @return true if the fence was already signalled
      */
     public final boolean signalTimestamp(long timestampNanos) {
-        return signalLocking(timestampNanos, 0);
+        FenceCallback h;
+        do {
+            h = resolvedHead();
+            if (h == SIG) {
+                return true;
+            }
+        } while (!HEAD.compareAndSet(this, h, CLAIMED));
+        if ((int) LOCKED_OPS.getVolatile(this) != 0) {
+            // A locked operation is in progress: put the list back and signal after it, under the lock.
+            HEAD.setVolatile(this, h);
+            return signalLocked(timestampNanos, 0);
+        }
+        publish(timestampNanos, h);
+        dispatch(h);
+        return false;
     }
 
     /**
@@ -183,46 +284,99 @@ public class Fence {
         if ((flags() & SIGNALED) != 0) {
             return true;
         }
-        return signalLocking(clock.nanoTime(), error);
+        return signalLocked(clock.nanoTime(), error);
     }
 
-    // The one signalling path: error (if non-zero), timestamp and flags change in one critical section, so a
-    // racing signal can neither overwrite the error of the winner nor signal between error and flag.
-    private boolean signalLocking(long timestampNanos, int newError) {
-        FenceCallback list;
+    // The locked signalling path: claims the list with no other locked operation running (they need the lock),
+    // and any lock-free signaller that claims meanwhile sees lockedOps, puts the list back and queues on the lock.
+    private boolean signalLocked(long timestampNanos, int newError) {
+        FenceCallback h;
         synchronized (lock) {
-            if ((flags() & SIGNALED) != 0) {
-                return true;
-            }
-            if (newError != 0) {
-                error = newError;
-            }
-            timestamp = timestampNanos;
-            list = head;
-            head = null;
-            tail = null;
-            setFlagsLocked(SIGNALED | TIMESTAMP);
-        }
-        if (list != null) {
-            HookScope scope = HOOK_SCOPE.get();
-            if (scope != null && scope.depth > 0) {
-                scope.defer(this, list);
-            } else {
-                runCallbacks(list);
+            beginLockedOp();
+            try {
+                do {
+                    h = resolvedHead();
+                    if (h == SIG) {
+                        return true;
+                    }
+                } while (!HEAD.compareAndSet(this, h, CLAIMED));
+                if (newError != 0) {
+                    error = (short) newError;
+                }
+                publish(timestampNanos, h);
+            } finally {
+                endLockedOp();
             }
         }
+        dispatch(h);
         return false;
     }
 
+    // The claimer only: the timestamp (and the error, already written) become visible with the flag, and head
+    // leaves CLAIMED for good. Nobody else writes flags, so a release store is enough.
+    private void publish(long timestampNanos, FenceCallback claimed) {
+        timestamp = timestampNanos;
+        FLAGS.setRelease(this, SIGNALED | (claimed != null ? ENABLED : 0));
+        HEAD.setRelease(this, SIG);
+    }
+
+    // Runs (or, inside an enableSignaling hook, defers) the callbacks of a claimed list.
+    private void dispatch(FenceCallback claimed) {
+        if (claimed == null || claimed == END) {
+            return;
+        }
+        FenceCallback list = runOrder(claimed);
+        if ((int) HOOK_THREADS.getVolatile() != 0) {
+            HookScope scope = HOOK_SCOPE.get();
+            if (scope != null && scope.depth > 0) {
+                scope.defer(this, list);
+                return;
+            }
+        }
+        runCallbacks(list);
+    }
+
+    /**
+     * Turns a claimed stack (newest first, ending in null) into run order, in place: the waiters of {@link
+     * #waitTimeout} first, newest first, then every other callback in registration order. The result ends in
+     * null.
+     */
+    private static FenceCallback runOrder(FenceCallback top) {
+        FenceCallback callbacks = null;
+        FenceCallback waiters = null;
+        FenceCallback waitersTail = null;
+        FenceCallback cb = top;
+        while (cb != null) {
+            FenceCallback next = cb.next;
+            if (cb instanceof Waiter w && w.first) {
+                cb.next = null;
+                if (waitersTail == null) {
+                    waiters = cb;
+                } else {
+                    waitersTail.next = cb;
+                }
+                waitersTail = cb;
+            } else {
+                cb.next = callbacks;
+                callbacks = cb;
+            }
+            cb = next;
+        }
+        if (waitersTail == null) {
+            return callbacks;
+        }
+        waitersTail.next = callbacks;
+        return waiters;
+    }
+
     // Runs every node even if one throws (a throwing callback must not strand the waiters queued behind it),
-    // then rethrows the first failure.
+    // then rethrows the first failure. A node is idle (reusable) from the moment its onSignal starts.
     private void runCallbacks(FenceCallback cb) {
         RuntimeException failure = null;
         while (cb != null) {
             FenceCallback next = cb.next;
             cb.next = null;
-            cb.prev = null;
-            cb.pendingOn = null;
+            cb.pending = false;
             try {
                 cb.onSignal(this);
             } catch (RuntimeException e) {
@@ -285,18 +439,40 @@ public class Fence {
      * @throws IllegalStateException if the fence has already signalled
      */
     public final void setError(int error) {
-        checkError(error);
-        synchronized (lock) {
-            if ((flags() & SIGNALED) != 0) {
-                throw new IllegalStateException("error set after signal on " + this);
-            }
-            this.error = error;
+        if (!setErrorIfPending(error)) {
+            throw new IllegalStateException("error set after signal on " + this);
         }
     }
 
     /** Records {@code errno} as this fence's error; see {@link #setError(int)}. */
     public final void setError(Errno errno) {
         setError(errno.negative());
+    }
+
+    /**
+     * Records an error to report when the fence signals, unless it has signalled already: {@link #setError(int)}
+     * for callers that may race the signal (a container recording a member's error, say).
+     *
+     * <p>Context: any thread. Locking: takes the fence lock.
+     *
+     * @param error a negative errno in [-{@value #MAX_ERRNO}, -1]
+     * @return true if recorded; false if the fence had signalled (its error is then unchanged)
+     * @throws IllegalArgumentException for a value outside that range
+     */
+    protected final boolean setErrorIfPending(int error) {
+        checkError(error);
+        synchronized (lock) {
+            beginLockedOp();
+            try {
+                if (resolvedHead() == SIG) {
+                    return false;
+                }
+                this.error = (short) error;
+                return true;
+            } finally {
+                endLockedOp();
+            }
+        }
     }
 
     private static void checkError(int error) {
@@ -316,7 +492,7 @@ public class Fence {
      * @throws IllegalStateException if it has not signalled
      */
     public final long timestamp() {
-        if ((flags() & TIMESTAMP) == 0) {
+        if ((flags() & SIGNALED) == 0) {
             throw new IllegalStateException("timestamp of an unsignalled fence " + this);
         }
         return timestamp;
@@ -339,7 +515,8 @@ public class Fence {
      * Registers {@code cb} to run when the fence signals, as {@code dma_fence_add_callback}. Enables signalling
      * first (see {@link FenceOps#enableSignaling}).
      *
-     * <p>Context: any thread, never blocks. Locking: takes the fence lock. Allocates nothing.
+     * <p>Context: any thread, never blocks. Locking: lock-free, except that the first registration on a fence
+     * whose driver has an enableSignaling hook takes the fence lock to run it. Allocates nothing.
      *
      * @return 0 if registered; {@code -ENOENT} if the fence has already signalled (the callback is not run);
      *     {@code -EINVAL} if {@code cb} is null
@@ -352,30 +529,62 @@ public class Fence {
         if ((flags() & SIGNALED) != 0) {
             return Errno.ENOENT.negative();
         }
+        return register(cb);
+    }
+
+    // addCallback without the argument checks; also registers the waiters of waitTimeout.
+    private int register(FenceCallback cb) {
+        if (cb.pending) {
+            throw new IllegalStateException("callback already pending on a fence: " + cb);
+        }
+        while (true) {
+            FenceCallback h = resolvedHead();
+            if (h == SIG) {
+                cb.next = null;
+                cb.pending = false;
+                return Errno.ENOENT.negative();
+            } else if (h == null && !hookless()) {
+                return enableAndRegister(cb);
+            }
+            // Enabling a fence without a hook is just this first push (onto null).
+            cb.next = h == END ? null : h;
+            cb.pending = true;
+            if (HEAD.compareAndSet(this, h, cb)) {
+                return 0;
+            }
+        }
+    }
+
+    /**
+     * The locked path of the first registration (or {@link #enableSwSignaling}, {@code cb} null) on a fence
+     * whose driver has an enableSignaling hook: runs the hook once under the lock, then registers.
+     */
+    private int enableAndRegister(FenceCallback cb) {
         boolean hooked = false;
         try {
+            boolean complete = false;
             synchronized (lock) {
-                if ((flags() & SIGNALED) != 0) {
-                    return Errno.ENOENT.negative();
-                }
-                if (cb.pendingOn != null) {
-                    throw new IllegalStateException("callback already pending on " + cb.pendingOn);
-                }
-                hooked = (flags() & ENABLE_SIGNAL) == 0;
-                if (enableSignalingLocked()) {
-                    cb.pendingOn = this;
-                    cb.prev = tail;
-                    cb.next = null;
-                    if (tail == null) {
-                        head = cb;
-                    } else {
-                        tail.next = cb;
+                beginLockedOp();
+                try {
+                    FenceCallback h = resolvedHead();
+                    while (h == null) {
+                        if (HEAD.compareAndSet(this, null, END)) {
+                            hooked = true;
+                            complete = !callEnableSignaling();
+                            break;
+                        }
+                        h = resolvedHead();
                     }
-                    tail = cb;
-                    return 0;
+                    if (!complete && cb != null && pushLocked(cb)) {
+                        return 0;
+                    }
+                } finally {
+                    endLockedOp();
                 }
             }
-            signal();
+            if (complete) {
+                signal();
+            }
             return Errno.ENOENT.negative();
         } finally {
             if (hooked) {
@@ -384,70 +593,92 @@ public class Fence {
         }
     }
 
+    // Pushes under the lock (a signaller meanwhile defers to the lock); false if the fence has signalled.
+    private boolean pushLocked(FenceCallback cb) {
+        while (true) {
+            FenceCallback h = resolvedHead();
+            if (h == SIG) {
+                return false;
+            }
+            if (cb.pending) {
+                throw new IllegalStateException("callback already pending on a fence: " + cb);
+            }
+            cb.next = h == END ? null : h;
+            cb.pending = true;
+            if (HEAD.compareAndSet(this, h, cb)) {
+                return true;
+            }
+            cb.next = null;
+            cb.pending = false;
+        }
+    }
+
     /**
      * Unregisters a pending callback, as {@code dma_fence_remove_callback}.
      *
-     * <p>Context: any thread. Locking: takes the fence lock.
+     * <p>Context: any thread. Locking: takes the fence lock (a signal racing it waits for it).
      *
      * @return true if it was pending here and will not run; false if it already ran or is not registered here
      */
     public final boolean removeCallback(FenceCallback cb) {
+        if (!cb.pending || (flags() & SIGNALED) != 0) {
+            return false;
+        }
         synchronized (lock) {
-            if (cb.pendingOn != this || (flags() & SIGNALED) != 0) {
-                return false;
+            beginLockedOp();
+            try {
+                while (true) {
+                    FenceCallback h = resolvedHead();
+                    if (h == SIG || !cb.pending) {
+                        return false;
+                    }
+                    if (h == cb) {
+                        // Pushers race for the head: on failure cb has moved down the list, look again.
+                        FenceCallback next = cb.next;
+                        if (!HEAD.compareAndSet(this, cb, next == null ? END : next)) {
+                            continue;
+                        }
+                    } else {
+                        // Below the head only locked operations (serialised by the lock) change links.
+                        FenceCallback pred = h == END ? null : h;
+                        while (pred != null && pred.next != cb) {
+                            pred = pred.next;
+                        }
+                        if (pred == null) {
+                            // Pending on another fence, or being registered here by another thread right now.
+                            return false;
+                        }
+                        pred.next = cb.next;
+                    }
+                    cb.next = null;
+                    cb.pending = false;
+                    return true;
+                }
+            } finally {
+                endLockedOp();
             }
-            unlinkLocked(cb);
-            return true;
         }
     }
 
-    private void unlinkLocked(FenceCallback cb) {
-        if (cb.prev != null) {
-            cb.prev.next = cb.next;
-        } else {
-            head = cb.next;
-        }
-        if (cb.next != null) {
-            cb.next.prev = cb.prev;
-        } else {
-            tail = cb.prev;
-        }
-        cb.prev = null;
-        cb.next = null;
-        cb.pendingOn = null;
-    }
-
-    private void pushFrontLocked(FenceCallback cb) {
-        cb.pendingOn = this;
-        cb.prev = null;
-        cb.next = head;
-        if (head == null) {
-            tail = cb;
-        } else {
-            head.prev = cb;
-        }
-        head = cb;
-    }
-
-    // Calls the driver's hook once; false means the driver says the fence is already complete. While the hook
-    // runs, this thread holds our lock, so fences it happens to signal (a container enabling its members, a
-    // member whose own hook says it is done) defer their callbacks to the HookScope; the caller runs them with
+    // Calls the driver's hook once, holding our lock; false means the driver says the fence is already complete.
+    // While the hook runs, fences this thread happens to signal (a container enabling its members, a member
+    // whose own hook says it is done) defer their callbacks to the HookScope; the caller runs them with
     // runDeferred() once it has dropped the lock.
-    private boolean enableSignalingLocked() {
-        if ((flags() & ENABLE_SIGNAL) != 0) {
-            return true;
-        }
-        setFlagsLocked(ENABLE_SIGNAL);
+    private boolean callEnableSignaling() {
         HookScope scope = HOOK_SCOPE.get();
         if (scope == null) {
             scope = new HookScope();
             HOOK_SCOPE.set(scope);
         }
-        scope.depth++;
+        if (scope.depth++ == 0) {
+            HOOK_THREADS.getAndAdd(1);
+        }
         try {
             return ops.enableSignaling(this);
         } finally {
-            scope.depth--;
+            if (--scope.depth == 0) {
+                HOOK_THREADS.getAndAdd(-1);
+            }
         }
     }
 
@@ -493,35 +724,41 @@ public class Fence {
         }
     }
 
+    /** A marker in the callback list word; never registered, never run. */
+    private static final class Sentinel extends FenceCallback {
+        @Override
+        protected void onSignal(Fence fence) {
+            throw new AssertionError("sentinel run");
+        }
+    }
+
     /**
      * Enables signalling without registering anything, as {@code dma_fence_enable_sw_signaling}.
      *
-     * <p>Context: any thread. Locking: takes the fence lock.
+     * <p>Context: any thread. Locking: lock-free, or takes the fence lock to run the driver's hook.
      */
     public final void enableSwSignaling() {
-        if ((flags() & (SIGNALED | ENABLE_SIGNAL)) != 0) {
+        if ((flags() & SIGNALED) != 0) {
             return;
         }
-        boolean hooked = false;
-        try {
-            boolean complete;
-            synchronized (lock) {
-                hooked = (flags() & (SIGNALED | ENABLE_SIGNAL)) == 0;
-                complete = hooked && !enableSignalingLocked();
+        while (resolvedHead() == null) {
+            if (!hookless()) {
+                enableAndRegister(null);
+                return;
             }
-            if (complete) {
-                signal();
-            }
-        } finally {
-            if (hooked) {
-                runDeferred();
+            if (HEAD.compareAndSet(this, null, END)) {
+                return;
             }
         }
     }
 
     /** Returns whether signalling has been enabled on this fence. */
     public final boolean isSignalingEnabled() {
-        return (flags() & ENABLE_SIGNAL) != 0;
+        FenceCallback h = resolvedHead();
+        if (h == SIG) {
+            return (flags() & ENABLED) != 0;
+        }
+        return h != null;
     }
 
     /**
@@ -567,11 +804,8 @@ public class Fence {
             Thread.onSpinWait();
         }
         Waiter w = new Waiter(Thread.currentThread());
-        synchronized (lock) {
-            if ((flags() & SIGNALED) != 0) {
-                return remaining(timeoutNanos, deadline);
-            }
-            pushFrontLocked(w);
+        if (register(w) != 0) {
+            return remaining(timeoutNanos, deadline);
         }
         try {
             if (parkWaiters(interruptible, deadline, w, this) || !removeCallback(w)) {
@@ -700,20 +934,26 @@ public class Fence {
         }
     }
 
-    /** A parked thread's callback node: marks itself (and its group) woken and unparks the thread. */
+    /**
+     * A parked thread's callback node: marks itself (and its group) woken and unparks the thread. A single wait's
+     * node runs before the fence's other callbacks ({@link #first}); wait-any's nodes are ordinary callbacks.
+     */
     private static final class Waiter extends FenceCallback {
         private final Thread thread;
         private final Waiter group;
+        final boolean first;
         volatile boolean woken;
 
         Waiter(Thread thread) {
             this.thread = thread;
             this.group = this;
+            this.first = true;
         }
 
         Waiter(Thread thread, Waiter group) {
             this.thread = thread;
             this.group = group;
+            this.first = false;
         }
 
         @Override

@@ -7,12 +7,13 @@ import java.util.function.Consumer;
  * the node (often embedding it in its own object), so registering and signalling allocate nothing. A node is
  * pending on at most one fence at a time and may be reused once it has run or been removed.
  *
- * <p>Thread-safety: the links are guarded by the lock of the fence the node is pending on.
+ * <p>Thread-safety: the link is written by whoever registers the node (before publishing it with a
+ * compare-and-set on the fence's list), by a remover under the fence lock, and by the signaller once it owns
+ * the list; a node is idle again from the moment it starts to run or has been removed.
  */
 public abstract class FenceCallback {
-    FenceCallback prev;
     FenceCallback next;
-    Fence pendingOn;
+    boolean pending;
 
     /** Creates an idle node. */
     protected FenceCallback() {}
@@ -27,7 +28,7 @@ public abstract class FenceCallback {
 
     /** Returns true while this node is registered on a fence and has not run. Locking: racy without the lock. */
     public final boolean isPending() {
-        return pendingOn != null;
+        return pending;
     }
 
     /** Wraps a lambda in a fresh node (this allocates; hot paths embed their own node instead). */

@@ -6,6 +6,8 @@ import dev.uvgem.core.fence.container.FenceArray;
 import dev.uvgem.core.fence.container.FenceUnwrap;
 import dev.uvgem.uapi.Errno;
 import dev.uvgem.uapi.ErrnoException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -57,6 +59,16 @@ public final class Reservation {
 
     private volatile FenceList published = FenceList.EMPTY;
 
+    private static final VarHandle PUBLISHED;
+
+    static {
+        try {
+            PUBLISHED = MethodHandles.lookup().findVarHandle(Reservation.class, "published", FenceList.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     // Guarded by lock. maxFences is the capacity of the current list (0: none allocated); reservedLimit is the
     // count an append may reach under the current reservation (maxFences until the next unlock).
     private int maxFences;
@@ -64,6 +76,12 @@ public final class Reservation {
 
     /** Creates an empty, unlocked reservation, as {@code dma_resv_init}. Context: any thread. Locking: none. */
     public Reservation() {}
+
+    // Writers hold the lock (or own the reservation, in fini): a release store publishes the immutable list to
+    // the lock-free readers without the full fence of a volatile store.
+    private void publish(FenceList list) {
+        PUBLISHED.setRelease(this, list);
+    }
 
     FenceList published() {
         return published;
@@ -201,7 +219,7 @@ public final class Reservation {
         if (lock.isLocked()) {
             throw new IllegalStateException("dma_resv_fini on a locked reservation");
         }
-        published = new FenceList(FenceList.EMPTY.fences, FenceList.EMPTY.usages, published.seq + 1);
+        publish(new FenceList(FenceList.EMPTY.fences, FenceList.EMPTY.usages, published.seq + 1));
     }
 
     // ---------------------------------------------------------------- writers
@@ -247,7 +265,7 @@ public final class Reservation {
             }
         }
         // The unsignalled set is unchanged, so readers need not restart: keep the generation.
-        published = new FenceList(Arrays.copyOf(fences, kept), Arrays.copyOf(usages, kept), old.seq);
+        publish(new FenceList(Arrays.copyOf(fences, kept), Arrays.copyOf(usages, kept), old.seq));
         maxFences = capacity;
         reservedLimit = capacity;
     }
@@ -323,7 +341,7 @@ public final class Reservation {
         }
         fences[slot] = fence;
         usages[slot] = usage;
-        published = new FenceList(fences, usages, cur.seq + 1);
+        publish(new FenceList(fences, usages, cur.seq + 1));
     }
 
     /**
@@ -348,7 +366,7 @@ public final class Reservation {
                 usages[i] = usage;
             }
         }
-        published = new FenceList(fences, usages, cur.seq + 1);
+        publish(new FenceList(fences, usages, cur.seq + 1));
     }
 
     /**
@@ -376,10 +394,10 @@ public final class Reservation {
         }
         FenceList cur = published;
         if (fences == null) {
-            published = new FenceList(FenceList.EMPTY.fences, FenceList.EMPTY.usages, cur.seq + 1);
+            publish(new FenceList(FenceList.EMPTY.fences, FenceList.EMPTY.usages, cur.seq + 1));
             maxFences = 0;
         } else {
-            published = new FenceList(fences.toArray(new Fence[0]), usages.toArray(new ResvUsage[0]), cur.seq + 1);
+            publish(new FenceList(fences.toArray(new Fence[0]), usages.toArray(new ResvUsage[0]), cur.seq + 1));
             maxFences = slabCapacity(srcCount);
         }
         reservedLimit = maxFences;

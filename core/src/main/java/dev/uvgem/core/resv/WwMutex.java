@@ -1,6 +1,8 @@
 package dev.uvgem.core.resv;
 
 import dev.uvgem.uapi.Errno;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
@@ -80,9 +82,29 @@ public final class WwMutex {
         }
     }
 
-    // Guarded by this; volatile so that isLocked/owner/isHeldByCurrentThread read without the monitor.
+    // Guarded by this; volatile so that isLocked/owner/isHeldByCurrentThread read without the monitor. Written
+    // only under the monitor, with release stores (setOwnerLocked): the monitor orders the writers, and the
+    // lock-free readers need visibility, not the full fence a volatile store costs.
     private volatile Thread ownerThread;
     private volatile WwAcquireContext ownerCtx;
+
+    private static final VarHandle OWNER_THREAD;
+    private static final VarHandle OWNER_CTX;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            OWNER_THREAD = l.findVarHandle(WwMutex.class, "ownerThread", Thread.class);
+            OWNER_CTX = l.findVarHandle(WwMutex.class, "ownerCtx", WwAcquireContext.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private void setOwnerLocked(Thread thread, WwAcquireContext ctx) {
+        OWNER_CTX.setRelease(this, ctx);
+        OWNER_THREAD.setRelease(this, thread);
+    }
 
     // Guarded by this. Invariant: empty whenever ownerThread is null (unlock hands over to the first waiter).
     private final List<Waiter> waiters = new ArrayList<>();
@@ -173,8 +195,7 @@ public final class WwMutex {
             if (ownerThread != null) {
                 return false;
             }
-            ownerThread = Thread.currentThread();
-            ownerCtx = null;
+            setOwnerLocked(Thread.currentThread(), null);
             return true;
         }
     }
@@ -198,13 +219,12 @@ public final class WwMutex {
             if (ctx != null) {
                 ctx.onReleased();
             }
-            ownerCtx = null;
-            ownerThread = null;
-            if (!waiters.isEmpty()) {
+            if (waiters.isEmpty()) {
+                setOwnerLocked(null, null);
+            } else {
                 Waiter next = waiters.removeFirst();
                 next.granted = true;
-                ownerThread = next.thread;
-                ownerCtx = next.ctx;
+                setOwnerLocked(next.thread, next.ctx);
                 if (next.ctx != null) {
                     next.ctx.onAcquired(this);
                     wakeDoomedLocked();
@@ -262,8 +282,7 @@ public final class WwMutex {
                 if (ctx != null) {
                     ctx.checkBackedOff(this);
                 }
-                ownerThread = self;
-                ownerCtx = ctx;
+                setOwnerLocked(self, ctx);
                 if (ctx != null) {
                     ctx.onAcquired(this);
                 }

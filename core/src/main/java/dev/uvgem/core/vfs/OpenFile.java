@@ -96,6 +96,26 @@ public final class OpenFile {
     }
 
     /**
+     * Takes a reference unless the file has already been released (its count reached zero), as {@code
+     * get_file_rcu}: for lock-free lookups that may race the last {@link #put()}.
+     *
+     * <p>Context: any thread, never blocks.
+     *
+     * @return true if a reference was taken
+     */
+    public boolean tryGet() {
+        long n = refs.get();
+        while (n > 0) {
+            long seen = refs.compareAndExchange(n, n + 1);
+            if (seen == n) {
+                return true;
+            }
+            n = seen;
+        }
+        return false;
+    }
+
+    /**
      * Drops a reference, as {@code fput}; the last one releases the file.
      *
      * <p>Context: any thread; the release runs on it. Locking: takes none itself; the last put runs {@link

@@ -313,16 +313,16 @@ public final class DrmDevice {
         int ksize = Math.max(Math.max(inSize, outSize), drvSize);
         ByteBuffer kdata = ByteBuffer.allocate(ksize).order(ByteOrder.LITTLE_ENDIAN);
         int copyIn = Math.min(inSize, arg.limit());
-        for (int i = 0; i < copyIn; i++) {
-            kdata.put(i, arg.get(i));
+        if (copyIn > 0) {
+            kdata.put(0, arg, 0, copyIn);
         }
         try {
             permit(desc.flags(), file, task);
             return desc.handler().handle(file, kdata, task);
         } finally {
             int copyOut = Math.min(outSize, arg.limit());
-            for (int i = 0; i < copyOut; i++) {
-                arg.put(i, kdata.get(i));
+            if (copyOut > 0) {
+                arg.put(0, kdata, 0, copyOut);
             }
         }
     }

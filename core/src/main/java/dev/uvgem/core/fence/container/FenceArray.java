@@ -189,9 +189,9 @@ public final class FenceArray extends Fence {
             return;
         }
         synchronized (lock()) {
-            if (!errorRecorded && !isSignaledFlag()) {
+            // The fence lock does not keep a signal out (signalling is lock-free): set only if still pending.
+            if (!errorRecorded && setErrorIfPending(error)) {
                 errorRecorded = true;
-                setError(error);
             }
         }
     }
