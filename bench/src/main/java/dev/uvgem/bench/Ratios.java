@@ -112,7 +112,7 @@ public final class Ratios {
                     base[0],
                     ratio,
                     c.targetText(),
-                    met ? "met" : "NOT MET"));
+                    c.target() == 0 ? "" : met ? "met" : "NOT MET"));
         }
         System.out.println();
         System.out.println("uvgem ratios (same run):");
