@@ -13,10 +13,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -30,11 +28,9 @@ import java.util.stream.Stream;
  * it held), so {@link Uvgem#close()} of a process started here waits until the daemon's kernel has reaped it, as
  * the embedded kernel's process exit returns when it is done: leak checks after it see what they would see there.
  */
-final class DaemonEnv implements Env {
+final class DaemonEnv extends ProcessesEnv {
     private final Path dir;
     private final Daemon daemon;
-    private final List<Uvgem> processes = new ArrayList<>();
-    private Uvgem root;
 
     DaemonEnv(KernelConfig config) {
         try {
@@ -54,15 +50,7 @@ final class DaemonEnv implements Env {
     }
 
     @Override
-    public synchronized Uvgem root() {
-        if (root == null) {
-            root = process("igt", true);
-        }
-        return root;
-    }
-
-    @Override
-    public synchronized Uvgem process(String comm, boolean admin) {
+    Uvgem spawn(String comm, boolean admin) {
         Set<Process> before = new HashSet<>(daemon.kernel().processes());
         RemoteSyscalls remote;
         try {
@@ -74,9 +62,7 @@ final class DaemonEnv implements Env {
                 .filter(p -> !before.contains(p) && comm.startsWith(p.comm())) // the daemon cuts comm to 15 bytes
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("the daemon has no new process " + comm));
-        Uvgem p = Uvgem.over(new Reaped(remote, spawned));
-        processes.add(p);
-        return p;
+        return Uvgem.over(new Reaped(remote, spawned));
     }
 
     @Override
@@ -90,18 +76,12 @@ final class DaemonEnv implements Env {
     }
 
     @Override
-    public synchronized void close() {
-        try {
-            for (Uvgem p : processes) {
-                p.close();
-            }
-        } finally {
-            daemon.close();
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            } catch (IOException e) {
-                // a temporary directory left behind
-            }
+    void shutdown() {
+        daemon.close();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory left behind
         }
     }
 

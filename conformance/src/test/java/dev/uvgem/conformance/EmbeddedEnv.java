@@ -3,14 +3,10 @@ package dev.uvgem.conformance;
 import dev.uvgem.api.Uvgem;
 import dev.uvgem.sys.Boot;
 import dev.uvgem.sys.KernelConfig;
-import java.util.ArrayList;
-import java.util.List;
 
 /** An {@link Env} whose processes are processes of a kernel booted in the test's JVM, called directly. */
-final class EmbeddedEnv implements Env {
+final class EmbeddedEnv extends ProcessesEnv {
     private final Boot.Booted booted;
-    private final List<Uvgem> processes = new ArrayList<>();
-    private Uvgem root;
 
     EmbeddedEnv(KernelConfig config) {
         this.booted = Boot.kernelWithDevices(config);
@@ -22,18 +18,8 @@ final class EmbeddedEnv implements Env {
     }
 
     @Override
-    public synchronized Uvgem root() {
-        if (root == null) {
-            root = process("igt", true);
-        }
-        return root;
-    }
-
-    @Override
-    public synchronized Uvgem process(String comm, boolean admin) {
-        Uvgem p = Uvgem.process(booted.kernel(), comm, admin);
-        processes.add(p);
-        return p;
+    Uvgem spawn(String comm, boolean admin) {
+        return Uvgem.process(booted.kernel(), comm, admin);
     }
 
     @Override
@@ -47,10 +33,7 @@ final class EmbeddedEnv implements Env {
     }
 
     @Override
-    public synchronized void close() {
-        for (Uvgem p : processes) {
-            p.close();
-        }
+    void shutdown() {
         booted.kernel().close();
     }
 }
