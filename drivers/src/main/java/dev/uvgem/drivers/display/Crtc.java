@@ -4,6 +4,7 @@ import dev.uvgem.core.fence.Fence;
 import dev.uvgem.core.fence.FenceContext;
 import dev.uvgem.core.fence.FenceOps;
 import dev.uvgem.core.time.Clock;
+import dev.uvgem.drivers.drm.DrmFile;
 import dev.uvgem.uapi.DrmMode;
 import dev.uvgem.uapi.Errno;
 import dev.uvgem.uapi.ErrnoException;
@@ -275,6 +276,18 @@ public final class Crtc extends ModeObject {
         }
         event.send(now, vblank.time(now));
         return now;
+    }
+
+    /**
+     * Drops the vblank events {@code file} is still waiting for, as {@code drm_events_release} does at close (so
+     * the timer does not run on for a file that is gone).
+     *
+     * <p>Context: any thread. Locking: takes the CRTC's lock.
+     */
+    void dropVblankEvents(DrmFile file) {
+        synchronized (lock) {
+            vblankEvents.removeIf(e -> e.file() == file);
+        }
     }
 
     /**

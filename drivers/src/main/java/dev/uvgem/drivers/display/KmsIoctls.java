@@ -472,7 +472,7 @@ final class KmsIoctls {
         data.putInt(0, type).putInt(4, (int) target);
         if ((flags & DrmMode.VBLANK_EVENT) != 0) {
             DrmPendingEvent event = DrmPendingEvent.reserve(file, DrmEventVblank.SIZE, null);
-            long reply = crtc.queueVblankEvent(new VblankEvent(event, target, req.signal(), crtc.id()));
+            long reply = crtc.queueVblankEvent(new VblankEvent(file, event, target, req.signal(), crtc.id()));
             data.putInt(4, (int) reply);
             return 0;
         }

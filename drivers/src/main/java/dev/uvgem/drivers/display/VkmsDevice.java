@@ -110,8 +110,9 @@ public final class VkmsDevice {
         return crtc.composeCurrent();
     }
 
-    /** Releases {@code file}'s framebuffers at its close. */
+    /** Releases {@code file}'s vblank events and framebuffers at its close. */
     void releaseFile(DrmFile file) {
+        crtc.dropVblankEvents(file);
         for (Framebuffer fb : config.removeAllFbs(file)) {
             crtc.disablePlaneUsing(fb);
             fb.release();
