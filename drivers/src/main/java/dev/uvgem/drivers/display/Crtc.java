@@ -483,21 +483,4 @@ public final class Crtc extends ModeObject {
             return vblank.isArmedLocked();
         }
     }
-
-    /**
-     * Stops the vblank timer and drops the plane's framebuffer (device teardown).
-     *
-     * <p>Context: any thread. Locking: takes the CRTC's lock.
-     */
-    void shutdown() {
-        vblank.cancel();
-        PlaneState replaced;
-        synchronized (lock) {
-            vblank.disarmLocked();
-            replaced = primary.swapStateLocked(PlaneState.OFF);
-        }
-        if (replaced.fb() != null) {
-            replaced.fb().release();
-        }
-    }
 }

@@ -331,7 +331,6 @@ final class KmsIoctls {
                             file,
                             id -> new Framebuffer(
                                     id,
-                                    file,
                                     obj.get(),
                                     r.width(),
                                     r.height(),

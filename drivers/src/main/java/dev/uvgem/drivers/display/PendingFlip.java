@@ -77,10 +77,6 @@ final class PendingFlip {
         return state;
     }
 
-    Fence fence() {
-        return fence;
-    }
-
     boolean isNonblocking() {
         return nonblocking;
     }

@@ -118,13 +118,4 @@ public final class VkmsDevice {
             fb.release();
         }
     }
-
-    /**
-     * Stops the vblank timer and drops the plane's framebuffer (kernel shutdown).
-     *
-     * <p>Context: any thread. Locking: takes the CRTC's lock.
-     */
-    public void shutdown() {
-        crtc.shutdown();
-    }
 }

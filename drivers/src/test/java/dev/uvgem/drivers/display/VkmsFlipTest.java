@@ -34,6 +34,7 @@ class VkmsFlipTest {
         crc.update(f.scanout().bytes());
         assertThat(f.crc()).isEqualTo(crc.getValue());
         assertThat(t.vkms.plane().state().fb().id()).isEqualTo(red.fbId());
+        assertThat(t.vkms.lastFrame()).isSameAs(f);
     }
 
     @Test
