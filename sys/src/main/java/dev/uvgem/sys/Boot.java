@@ -50,7 +50,7 @@ public final class Boot {
      * @param dmaBufs every live dma-buf
      * @param swSync the sw_sync device
      * @param syncDebug every live sw_sync timeline
-     * @param display the virtual display (vkms, {@link #CARD1}), 640x480 at 60 Hz unless booted with another mode
+     * @param display the virtual display (vkms, {@link #CARD1}), 640x480 at 60 Hz
      */
     public record Devices(
             DrmDevice vgem, DmaBufRegistry dmaBufs, SwSyncDevice swSync, SyncDebug syncDebug, VkmsDevice display) {}
@@ -76,14 +76,6 @@ public final class Boot {
      * {@link BufferAllocator#files} so that other processes can map buffers through their backing files.
      */
     public static Booted kernelWithDevices(KernelConfig config, BufferAllocator allocator) {
-        return kernelWithDevices(config, allocator, DisplayMode.VGA_640X480_60);
-    }
-
-    /**
-     * As {@link #kernelWithDevices(KernelConfig, BufferAllocator)}, with the virtual display running {@code
-     * displayMode} (its frame duration is the vblank period, e.g. {@code DisplayMode.of(640, 480, 30)}).
-     */
-    public static Booted kernelWithDevices(KernelConfig config, BufferAllocator allocator, DisplayMode displayMode) {
         Objects.requireNonNull(allocator, "allocator");
         Kernel kernel = new Kernel(config);
         DmaBufRegistry dmaBufs = new DmaBufRegistry(config.clock());
@@ -91,7 +83,7 @@ public final class Boot {
         DrmDevice vgem = new DrmDevice(driver, allocator, dmaBufs);
         SyncDebug syncDebug = new SyncDebug();
         SwSyncDevice swSync = new SwSyncDevice(config.clock(), syncDebug);
-        VkmsDevice display = new VkmsDevice(config.clock(), displayMode, allocator, dmaBufs, 1);
+        VkmsDevice display = new VkmsDevice(config.clock(), DisplayMode.VGA_640X480_60, allocator, dmaBufs, 1);
         kernel.register(CARD0, vgem.primary(), PathAccess.EVERYONE);
         kernel.register(RENDER_D128, vgem.render(), PathAccess.EVERYONE);
         kernel.register(CARD1, display.drm().primary(), PathAccess.EVERYONE);

@@ -25,6 +25,11 @@ class VkmsObjectsTest {
         assertThat(m.frameDurationNanos()).isEqualTo(16_683_217L);
         assertThat(t.vkms.crtc().vblankPeriodNanos()).isEqualTo(m.frameDurationNanos());
         assertThat(DisplayMode.of(320, 200, 30).refreshHz()).isEqualTo(30);
+        VkmsDevice at50 = new VkmsDevice(t.k.clock, DisplayMode.of(640, 480, 50), t.k.allocator, t.k.dmaBufs, 2);
+        assertThat(at50.crtc().vblankPeriodNanos())
+                .as("the vblank rate follows the mode")
+                .isEqualTo(20_000_000L);
+        assertThat(at50.connector().modes().getFirst().toModeInfo().vrefresh()).isEqualTo(50);
     }
 
     @Test
