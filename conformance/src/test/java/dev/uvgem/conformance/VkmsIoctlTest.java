@@ -31,8 +31,10 @@ import dev.uvgem.uapi.DrmMode;
 import dev.uvgem.uapi.Errno;
 import dev.uvgem.uapi.ModeAtomic;
 import dev.uvgem.uapi.ModeCardRes;
+import dev.uvgem.uapi.ModeGetBlob;
 import dev.uvgem.uapi.ModeGetConnector;
 import dev.uvgem.uapi.ModeGetProperty;
+import dev.uvgem.uapi.ModeModeInfo;
 import dev.uvgem.uapi.ModeObjGetProperties;
 import dev.uvgem.uapi.Vgem;
 import java.util.List;
@@ -146,6 +148,36 @@ class VkmsIoctlTest {
 
         new ModeGetConnector(0, 0, 0, 0, 1, 0, 0, 0, o.connector(), 0, 0, 0, 0, 0, 0, 0).write(le(arg));
         assertErrno(sys.ioctl(card, DrmMode.IOCTL_GETCONNECTOR, arg, null), Errno.EFAULT);
+    }
+
+    @Test
+    void modeIdIsABlobOfTheMode() {
+        Output o = output(sys, card);
+        int modeId =
+                IgtKms.propertyIds(sys, card, o.crtc(), DrmMode.OBJECT_CRTC).get("MODE_ID");
+        byte[] arg = new byte[ModeObjGetProperties.SIZE];
+        byte[] user = new byte[256];
+        new ModeObjGetProperties(BASE, BASE + 64, 8, o.crtc(), DrmMode.OBJECT_CRTC).write(le(arg));
+        ok(sys.ioctl(card, DrmMode.IOCTL_OBJ_GETPROPERTIES, arg, user));
+        long blob = -1;
+        for (int i = 0; i < ModeObjGetProperties.read(le(arg)).countProps(); i++) {
+            if (le(user).getInt(4 * i) == modeId) {
+                blob = le(user).getLong(64 + 8 * i);
+            }
+        }
+        assertThat(blob).isPositive();
+        byte[] get = new byte[ModeGetBlob.SIZE];
+        new ModeGetBlob((int) blob, 0, 0).write(le(get));
+        ok(sys.ioctl(card, DrmMode.IOCTL_GETPROPBLOB, get, null));
+        assertThat(ModeGetBlob.read(le(get)).length()).isEqualTo(ModeModeInfo.SIZE);
+        new ModeGetBlob((int) blob, ModeModeInfo.SIZE, BASE).write(le(get));
+        ok(sys.ioctl(card, DrmMode.IOCTL_GETPROPBLOB, get, user));
+        ModeModeInfo mode = ModeModeInfo.read(le(user), 0);
+        assertThat(mode.hdisplay()).isEqualTo(W);
+        assertThat(mode.vdisplay()).isEqualTo(H);
+        assertThat(mode.name()).isEqualTo("640x480");
+        new ModeGetBlob(o.crtc(), 0, 0).write(le(get));
+        assertErrno(sys.ioctl(card, DrmMode.IOCTL_GETPROPBLOB, get, null), Errno.ENOENT);
     }
 
     @Test
