@@ -38,7 +38,6 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -266,14 +265,11 @@ class DaemonIntegrationTest {
 
     /**
      * Many threads on one connection: fence cycles, parked polls woken by other threads' signals, and ioctls whose
-     * multi-MiB user windows fill the socket both ways; every reply reaches its caller.
+     * multi-MiB user windows fill the socket both ways; every reply reaches its caller. (It once hung: a writer of a
+     * 3 MiB frame waited for a socket the daemon had stopped reading while nobody read the replies that would
+     * resume it; {@code RemoteSyscallsTest.aWriterBlockedOnAFullSocketReadsTheRepliesThatUnblockIt} reproduces
+     * that deterministically.)
      */
-    /**
-     * Tagged stress: once, under the -Pstress run's load, the workers did not finish within 50 s and closing the
-     * device then waited forever for the connection's write lock (a writer of a 3 MiB frame waiting for a socket
-     * the daemon had stopped reading, with its replies unread). Kept out of the default run until that is fixed.
-     */
-    @Tag("stress")
     @Test
     void manyThreadsShareOneConnectionWithBigFramesBothWays() throws Exception {
         try (Uvgem uvgem = user("busy");
