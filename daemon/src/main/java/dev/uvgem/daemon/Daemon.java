@@ -267,7 +267,7 @@ public final class Daemon implements AutoCloseable {
         Connection c = new Connection(
                 channel,
                 loop,
-                sink -> new Session(booted.kernel(), admin, sink, version, config.maxParkedCalls()),
+                sink -> new Session(booted.kernel(), admin, sink, version, config.maxParkedCalls(), loop.wakeups()),
                 connections::remove);
         connections.add(c);
         loop.execute(() -> {

@@ -6,7 +6,6 @@ import dev.uvgem.core.vfs.OpenFile;
 import dev.uvgem.core.vfs.PollTable;
 import dev.uvgem.core.vfs.Task;
 import dev.uvgem.core.vfs.UserMemory;
-import dev.uvgem.core.vfs.WaitQueue;
 import dev.uvgem.uapi.Errno;
 import dev.uvgem.uapi.ErrnoException;
 import dev.uvgem.uapi.Ioc;
@@ -17,13 +16,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -306,17 +305,7 @@ public final class Process implements Task {
      */
     public long poll(PollFd[] pollFds, int timeoutMs) {
         return syscall("poll", () -> {
-            if (pollFds == null) {
-                throw new ErrnoException(Errno.EFAULT);
-            }
-            for (PollFd p : pollFds) {
-                if (p == null) {
-                    throw new ErrnoException(Errno.EFAULT);
-                }
-            }
-            if (pollFds.length > fds.limit()) {
-                throw new ErrnoException(Errno.EINVAL);
-            }
+            checkPollFds(pollFds);
             Poller poller = new Poller();
             try {
                 return poller.run(pollFds, timeoutMs);
@@ -324,6 +313,98 @@ public final class Process implements Task {
                 poller.unregister();
             }
         });
+    }
+
+    /**
+     * Starts a poll that completes through {@code completion} instead of a sleeping thread: the same answer as
+     * {@link #poll} with the same arguments, delivered when an entry becomes ready or the timeout passes. Each
+     * wake-up of a polled file's wait queue (a fence's poll callback, an eventfd write) hands one re-poll of the
+     * entries to {@code repoll}; when it finds an entry ready, the completion runs there, on that executor's
+     * thread. An interrupt has nothing to interrupt: {@link AsyncPoll#cancel()} stops it instead.
+     *
+     * <p>{@code repoll} must not run a task on the calling thread inside {@code execute}: wake-ups come from
+     * fence callbacks and wait-queue wake-ups, whose callers may hold locks the re-poll takes (a dma-buf's
+     * reservation lock). The daemon runs it on an event loop right after the request that signalled.
+     *
+     * <p>Context: any thread, never sleeps; the first pass runs on it, and so does the completion if an entry is
+     * ready at once, {@code timeoutMs} is 0, or the arguments are bad. Locking: as {@link #poll}'s passes; none
+     * held when the completion runs.
+     *
+     * @param completion told exactly once, unless cancelled first: the count of entries with nonzero revents (0 on
+     *     timeout), or -EFAULT / -EINVAL as {@link #poll}; the revents are in {@code pollFds} when it runs
+     * @return the poll, to cancel
+     */
+    public AsyncPoll pollAsync(PollFd[] pollFds, int timeoutMs, Executor repoll, LongConsumer completion) {
+        AsyncPoll poll = new AsyncPoll(this, pollFds, repoll, completion);
+        long bad = syscall("poll", () -> {
+            checkPollFds(pollFds);
+            return 0;
+        });
+        if (bad < 0) {
+            poll.complete(bad);
+        } else {
+            poll.start(timeoutMs);
+        }
+        return poll;
+    }
+
+    private void checkPollFds(PollFd[] pollFds) {
+        if (pollFds == null) {
+            throw new ErrnoException(Errno.EFAULT);
+        }
+        for (PollFd p : pollFds) {
+            if (p == null) {
+                throw new ErrnoException(Errno.EFAULT);
+            }
+        }
+        if (pollFds.length > fds.limit()) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+    }
+
+    /**
+     * Polls every entry once, as one pass of {@code do_poll}: each entry's revents is set; the files are asked
+     * through {@code table} (registering it on their wait queues, keyed by the entry's events) until one is ready,
+     * then without it; {@code table} null registers nothing.
+     *
+     * <p>Context: any thread, never sleeps. Locking: the fd lookups and the files' poll methods, briefly.
+     *
+     * @return the number of entries with nonzero revents
+     */
+    int pollPass(PollFd[] pollFds, PollWaits table) {
+        int count = 0;
+        for (PollFd p : pollFds) {
+            int revents = 0;
+            if (p.fd() >= 0) {
+                OpenFile file = lookupOrNull(p.fd());
+                if (file == null) {
+                    revents = PollTable.POLLNVAL;
+                } else {
+                    try {
+                        if (table != null) {
+                            table.interest(p.events());
+                        }
+                        int mask = file.ops().poll(file, count > 0 ? null : table);
+                        revents = mask & (p.events() | PollTable.POLLERR | PollTable.POLLHUP);
+                    } finally {
+                        file.put();
+                    }
+                }
+            }
+            p.revents(revents);
+            if (revents != 0) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private OpenFile lookupOrNull(int fd) {
+        try {
+            return fds.fget(fd);
+        } catch (ErrnoException e) {
+            return null;
+        }
     }
 
     /**
@@ -740,20 +821,12 @@ public final class Process implements Task {
     }
 
     /** One poll call: the wait queues it is registered on, and the thread to wake. */
-    private final class Poller implements PollTable, WaitQueue.Entry {
+    private final class Poller {
         private final Thread thread = Thread.currentThread();
-        private final Set<WaitQueue> queues = new HashSet<>();
+        private final PollWaits waits = new PollWaits(this::wake);
         private volatile boolean woken;
 
-        @Override
-        public void wait(WaitQueue queue) {
-            if (queues.add(queue)) {
-                queue.add(this);
-            }
-        }
-
-        @Override
-        public void wake() {
+        private void wake() {
             woken = true;
             LockSupport.unpark(thread);
         }
@@ -766,7 +839,7 @@ public final class Process implements Task {
                     : Clock.deadlineAfter(clock.nanoTime(), TimeUnit.MILLISECONDS.toNanos(timeoutMs));
             while (true) {
                 woken = false;
-                int count = pass(pollFds, timedOut ? null : this);
+                int count = pollPass(pollFds, timedOut ? null : waits);
                 if (count > 0 || timedOut) {
                     return count;
                 }
@@ -784,45 +857,8 @@ public final class Process implements Task {
             }
         }
 
-        /** Polls every entry once, registering on wait queues through {@code table} until one is ready. */
-        private int pass(PollFd[] pollFds, PollTable table) {
-            int count = 0;
-            for (PollFd p : pollFds) {
-                int revents = 0;
-                if (p.fd() >= 0) {
-                    OpenFile file = lookupOrNull(p.fd());
-                    if (file == null) {
-                        revents = PollTable.POLLNVAL;
-                    } else {
-                        try {
-                            int mask = file.ops().poll(file, count > 0 ? null : table);
-                            revents = mask & (p.events() | PollTable.POLLERR | PollTable.POLLHUP);
-                        } finally {
-                            file.put();
-                        }
-                    }
-                }
-                p.revents(revents);
-                if (revents != 0) {
-                    count++;
-                }
-            }
-            return count;
-        }
-
-        private OpenFile lookupOrNull(int fd) {
-            try {
-                return fds.fget(fd);
-            } catch (ErrnoException e) {
-                return null;
-            }
-        }
-
         void unregister() {
-            for (WaitQueue q : queues) {
-                q.remove(this);
-            }
-            queues.clear();
+            waits.unregister();
         }
     }
 }
