@@ -23,10 +23,16 @@ final class BenchDaemon implements AutoCloseable {
     final Daemon daemon;
 
     BenchDaemon() {
+        this(Runtime.getRuntime().availableProcessors());
+    }
+
+    /** A daemon with {@code ioThreads} event loops. */
+    BenchDaemon(int ioThreads) {
         try {
             dir = Files.createTempDirectory("uvgem-bench");
             daemon = Daemon.start(DaemonConfig.defaults(dir.resolve("uvgem.sock"))
-                    .withKernel(KernelConfig.defaults(new SystemClock())));
+                    .withKernel(KernelConfig.defaults(new SystemClock()))
+                    .withIoThreads(ioThreads));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

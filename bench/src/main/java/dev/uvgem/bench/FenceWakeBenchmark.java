@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -41,6 +42,10 @@ public class FenceWakeBenchmark {
     /** The two processes, the shared buffer and the fence of the next round. */
     @State(Scope.Thread)
     public static class Pair {
+        /** The daemon's event loops: with 2 the producer and the consumer are on different loops. */
+        @Param({"1", "2"})
+        int ioThreads;
+
         BenchDaemon daemon;
         WireSocket producer;
         WireSocket consumer;
@@ -53,7 +58,7 @@ public class FenceWakeBenchmark {
 
         @Setup(Level.Trial)
         public void start() {
-            daemon = new BenchDaemon();
+            daemon = new BenchDaemon(ioThreads);
             producer = WireSocket.hello(daemon.socket(), "producer");
             consumer = WireSocket.hello(daemon.socket(), "consumer");
             byte[] path = "/dev/dri/card0".getBytes(StandardCharsets.UTF_8);

@@ -79,17 +79,24 @@ public final class Ratios {
                     0),
             new Comparison(
                     "fence wake: signal -> other process's parked POLL replies vs raw half round trip (latency)",
-                    "FenceWakeBenchmark.signalToParkedPollReply",
+                    "FenceWakeBenchmark.signalToParkedPollReply[ioThreads=2]",
                     "FenceWakeBenchmark.rawPingPongRoundTrip",
                     false,
                     1.5,
                     0.5),
             new Comparison(
                     "  the same vs the raw full round trip (both two socket hops)",
-                    "FenceWakeBenchmark.signalToParkedPollReply",
+                    "FenceWakeBenchmark.signalToParkedPollReply[ioThreads=2]",
                     "FenceWakeBenchmark.rawPingPongRoundTrip",
                     false,
                     0),
+            new Comparison(
+                    "  the same with one event loop (producer and consumer on it) vs raw half round trip",
+                    "FenceWakeBenchmark.signalToParkedPollReply[ioThreads=1]",
+                    "FenceWakeBenchmark.rawPingPongRoundTrip",
+                    false,
+                    1.5,
+                    0.5),
             new Comparison(
                     "zero copy: 8 MiB filled by one process, checksummed by another vs memcpy 8 MiB (latency)",
                     "ZeroCopyBenchmark.fillThenChecksumAcrossProcesses",
@@ -148,6 +155,9 @@ public final class Ratios {
         for (RunResult r : results) {
             String name = r.getParams().getBenchmark();
             String shortName = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
+            for (String key : r.getParams().getParamsKeys()) {
+                shortName += "[" + key + "=" + r.getParams().getParam(key) + "]";
+            }
             scores.put(shortName, new double[] {
                 r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()
             });

@@ -276,7 +276,7 @@ class DaemonIntegrationTest {
                 VgemDevice vgem = uvgem.openVgem()) {
             Syscalls sys = uvgem.syscalls();
             int threads = 6;
-            int rounds = 40;
+            int rounds = 20;
             List<CompletableFuture<Void>> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int id = t;
