@@ -321,7 +321,8 @@ public final class RemoteSyscalls implements Syscalls {
      * Ends the process: this side's output is shut, so the daemon sees the end of the stream and releases
      * everything the process holds, as at process exit; replies already on their way are still delivered, for at
      * most {@link #CLOSE_GRACE}; then the connection is closed and every call still waiting, and every later one,
-     * returns {@code -ENOTCONN}. Idempotent.
+     * returns {@code -ENOTCONN}. Idempotent. A writer that cannot finish its frame within the grace (a daemon that
+     * reads nothing) does not hold it up: the connection is closed under it and its call returns {@code -ENOTCONN}.
      *
      * <p>Context: may sleep up to {@link #CLOSE_GRACE}; an interrupt does not shorten it (the thread stays
      * interrupted).
@@ -336,15 +337,17 @@ public final class RemoteSyscalls implements Syscalls {
             closing = true;
         }
         if (brokenBecause == null) {
-            writeLock.lock(); // never between two halves of a frame
-            try {
-                channel.shutdownOutput();
-            } catch (IOException e) {
-                // the connection is gone already
-            } finally {
-                writeLock.unlock();
-            }
-            drainUntilEnd(System.nanoTime() + CLOSE_GRACE.toNanos());
+            long deadline = System.nanoTime() + CLOSE_GRACE.toNanos();
+            if (lockWriterUntil(deadline)) { // never between two halves of a frame
+                try {
+                    channel.shutdownOutput();
+                } catch (IOException e) {
+                    // the connection is gone already
+                } finally {
+                    writeLock.unlock();
+                }
+                drainUntilEnd(deadline);
+            } // else a writer is stuck on a daemon that reads nothing: the connection is closed under it
         }
         broken("closed by the client");
         closeChannel();
@@ -353,6 +356,24 @@ public final class RemoteSyscalls implements Syscalls {
                 closeQuietly(readSelector);
             } finally {
                 readLock.unlock();
+            }
+        }
+    }
+
+    /** Takes writeLock, waiting until {@code deadline} at most; an interrupt does not shorten it. */
+    private boolean lockWriterUntil(long deadline) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return writeLock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }
@@ -744,6 +765,10 @@ public final class RemoteSyscalls implements Syscalls {
             // nothing more to do
         }
         readSelector.wakeup();
+        Selector ws = writeSelector;
+        if (ws != null) {
+            ws.wakeup(); // a writer waiting for the socket finds it closed
+        }
         if (readLock.isHeldByCurrentThread()) {
             closeQuietly(readSelector);
         }

@@ -15,6 +15,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -267,6 +268,19 @@ class RemoteSyscallsTest {
         fake.reply(ri.tag(), Errno.ENOENT.negative(), concat(concat(FakeDaemon.le(8), new byte[8]), FakeDaemon.le(0)));
         assertThat(get(write)).isEqualTo(Errno.ENOENT.negative());
         assertThat(sys.isConnected()).isTrue();
+    }
+
+    @Test
+    void closeDoesNotWaitForeverForAWriterStuckOnADaemonThatReadsNothing() throws Exception {
+        connect();
+        fake.pauseReading();
+        CompletableFuture<Long> write = async(() -> sys.ioctl(5, 0x40084401, new byte[8], new byte[8 << 20]));
+        Thread.sleep(100); // the writer fills the socket and waits
+        long t0 = System.nanoTime();
+        sys.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(RemoteSyscalls.CLOSE_GRACE.plusSeconds(3));
+        assertThat(get(write)).isEqualTo(Errno.ENOTCONN.negative());
+        fake.resumeReading();
     }
 
     @Test
