@@ -139,6 +139,7 @@ final class EventLoop {
                 }
             }
             runTasks();
+            runDeferred();
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.ERROR, "event loop " + thread.getName() + " failed", e);
         } finally {
