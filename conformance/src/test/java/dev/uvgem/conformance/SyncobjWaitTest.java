@@ -761,8 +761,8 @@ class SyncobjWaitTest {
             synchronized (signalLock) {
                 done[0] = true;
             }
+            Thread.interrupted(); // the last signal may have landed after the call returned; no more come now
             signaller.join(JOIN_DEADLINE);
-            Thread.interrupted(); // the last signal may have landed after the call returned
         }
         long returned = now();
         assertThat(result.restarts())
