@@ -3,6 +3,7 @@ package dev.uvgem.conformance;
 import static dev.uvgem.conformance.IgtSync.EINVAL;
 import static dev.uvgem.conformance.IgtSync.ENOENT;
 import static dev.uvgem.conformance.IgtSync.ETIME;
+import static dev.uvgem.conformance.IgtSyncobj.gettimeNs;
 import static dev.uvgem.conformance.SyncobjWaitTest.Stage.SIGNALED;
 import static dev.uvgem.conformance.SyncobjWaitTest.Stage.SUBMITTED;
 import static dev.uvgem.conformance.SyncobjWaitTest.Stage.UNSUBMITTED;
@@ -97,9 +98,17 @@ class SyncobjWaitTest {
                 .isTrue();
     }
 
+    /** Closes the device file, after which no sync object may be left (no waiter or import keeps one). */
     @AfterEach
     void shutdown() {
-        env.close();
+        try {
+            assertThat(sys.close(fd)).as("close the device").isZero();
+            assertThat(env.devices().vgem().liveSyncobjs())
+                    .as("sync objects left")
+                    .isZero();
+        } finally {
+            env.close();
+        }
     }
 
     // ---------------------------------------------------------------- basic and invalid
@@ -332,7 +341,7 @@ class SyncobjWaitTest {
                 reset(syncobj);
                 trigger(syncobj);
             });
-            timer.runMain(() -> assertThat(wait(new int[] {syncobj}, now() + SHORT_NS + SLACK_NS, FOR_SUBMIT))
+            timer.runMain(() -> assertThat(wait(new int[] {syncobj}, gettimeNs() + 2 * SHORT_NS + SLACK_NS, FOR_SUBMIT))
                     .as("WAIT_FOR_SUBMIT across a RESET and a trigger (the reset is a no-op for the waiter)")
                     .isTrue());
         }
@@ -607,7 +616,7 @@ class SyncobjWaitTest {
                 sleepNs(SHORT_NS);
                 signalStage(syncobj, timeline);
             });
-            timer.runMain(() -> assertThat(wait(new int[] {syncobj}, now() + 2 * SHORT_NS + SLACK_NS, flags))
+            timer.runMain(() -> assertThat(wait(new int[] {syncobj}, gettimeNs() + 2 * SHORT_NS + SLACK_NS, flags))
                     .as("WAIT begun before the timer's signal")
                     .isTrue());
         }
@@ -678,7 +687,7 @@ class SyncobjWaitTest {
         AtomicInteger firstSignaled = new AtomicInteger(-1);
         int[] signals = {0, -1}; // how many signals so far, and the first object signalled
         try (SyncThreads threads = new SyncThreads("wait-complex", JOIN_DEADLINE)) {
-            long timeout = now() + TimeUnit.SECONDS.toNanos(1) + SLACK_NS;
+            long timeout = gettimeNs() + TimeUnit.SECONDS.toNanos(1) + SLACK_NS;
             threads.start(
                     "waiter",
                     () -> firstSignaled.set(waitFirstSignaled(new int[] {syncobjs[0], syncobjs[1]}, timeout, flags)));
@@ -764,7 +773,7 @@ class SyncobjWaitTest {
             Thread.interrupted(); // the last signal may have landed after the call returned; no more come now
             signaller.join(JOIN_DEADLINE);
         }
-        long returned = now();
+        long returned = gettimeNs();
         assertThat(result.restarts())
                 .as("times the wait was interrupted and restarted")
                 .isPositive();
@@ -863,7 +872,7 @@ class SyncobjWaitTest {
         while ((r = sys.ioctl(fd, request, arg, user)) == EINTR) {
             Thread.interrupted();
             restarts++;
-            assertThat(now())
+            assertThat(gettimeNs())
                     .as("restarted %d times and still waiting", restarts)
                     .isLessThan(giveUpAt);
         }
@@ -905,14 +914,11 @@ class SyncobjWaitTest {
                 IgtSyncobj.userWindow(syncobjs, null));
     }
 
-    /** {@code gettime_ns}: CLOCK_MONOTONIC, the kernel's clock. */
-    private static long now() {
-        return Env.CLOCK.nanoTime();
-    }
-
-    /** {@code short_timeout}: {@link #SHORT_NS} from now. */
+    /**
+     * {@code short_timeout}: {@link #SHORT_NS} from now, absolute (not {@link IgtSyncobj#shortTimeout}'s 100 ms).
+     */
     private static long shortTimeout() {
-        return now() + SHORT_NS;
+        return gettimeNs() + SHORT_NS;
     }
 
     private static void sleepNs(long nanos) throws InterruptedException {
