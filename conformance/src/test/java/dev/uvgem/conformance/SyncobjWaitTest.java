@@ -51,7 +51,8 @@ class SyncobjWaitTest {
 
     /**
      * The timeout of the waits that must time out and the delay of the timers. IGT's {@code SHORT_TIME_NSEC} is
-     * 100 ms; the result does not depend on the length, so the default run uses tens of milliseconds.
+     * 100 ms; the result does not depend on the length, so the default run uses tens of milliseconds. The
+     * interrupted cases keep IGT's 100 ms, so that the interrupts surely land inside the wait.
      */
     static final long SHORT_NS = TimeUnit.MILLISECONDS.toNanos(20);
     /** The pause between the snapshot schedule's steps, and before the complex one's first: IGT's 20 ms. */
@@ -741,7 +742,7 @@ class SyncobjWaitTest {
     private void waitInterrupted(int flags) throws Exception {
         int syncobj = create(0);
         int timeline = attachSwSync(syncobj);
-        long timeout = shortTimeout();
+        long timeout = IgtSyncobj.shortTimeout(); // IGT's 100 ms: room for many interrupts on a loaded machine
         Thread waiter = Thread.currentThread();
         Object signalLock = new Object();
         boolean[] done = {false}; // guarded by signalLock
