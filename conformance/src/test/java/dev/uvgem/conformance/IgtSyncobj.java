@@ -85,6 +85,21 @@ final class IgtSyncobj {
         return points;
     }
 
+    // ---------------------------------------------------------------- time
+
+    /**
+     * The suites' {@code gettime_ns()}: CLOCK_MONOTONIC now, in ns, the clock syncobj timeouts are absolute on.
+     * Every backend's kernel runs on {@link Env#CLOCK}, the real monotonic clock.
+     */
+    static long gettimeNs() {
+        return Env.CLOCK.nanoTime();
+    }
+
+    /** The suites' {@code short_timeout()}: 100 ms from now, absolute. */
+    static long shortTimeout() {
+        return gettimeNs() + 100_000_000L;
+    }
+
     // ---------------------------------------------------------------- capabilities
 
     /** Whether GET_CAP reports DRM_CAP_SYNCOBJ. */

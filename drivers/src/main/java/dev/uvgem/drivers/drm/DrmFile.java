@@ -33,6 +33,7 @@ public final class DrmFile {
     private final Map<Integer, DmaBuf> primeByHandle = new HashMap<>();
     private final Map<DmaBuf, Integer> primeByBuf = new IdentityHashMap<>();
     private final WaitQueue eventWait = new WaitQueue();
+    private final DrmSyncobjTable syncobjs = new DrmSyncobjTable();
     private volatile OpenFile file;
     private volatile Object driverPrivate;
     private volatile boolean closed;
@@ -92,6 +93,11 @@ public final class DrmFile {
     /** Returns the queue woken when DRM events arrive (none are generated yet). */
     WaitQueue eventWait() {
         return eventWait;
+    }
+
+    /** Returns the file's sync object handles, as {@code drm_file.syncobj_idr}. */
+    public DrmSyncobjTable syncobjs() {
+        return syncobjs;
     }
 
     /** Returns the driver's per-file data, as {@code drm_file.driver_priv}. */
