@@ -3,6 +3,7 @@ package dev.uvgem.conformance;
 import static dev.uvgem.conformance.IgtSync.createFence;
 import static dev.uvgem.conformance.IgtSync.inc;
 import static dev.uvgem.conformance.IgtSync.timelineCreate;
+import static dev.uvgem.conformance.IgtSyncobj.gettimeNs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uvgem.api.Syscalls;
@@ -25,7 +26,7 @@ import java.util.function.LongSupplier;
  * <p>Thread-safety: stateless; safe wherever the {@link Syscalls} it is given are.
  */
 final class SyncobjTimelineHelpers {
-    /** IGT's SHORT_TIME_NSEC, one tenth of a second: its timers fire after it, its short waits end after it. */
+    /** IGT's SHORT_TIME_NSEC, one tenth of a second: its timers fire after it (its short waits, {@link IgtSyncobj#shortTimeout}, end after it). */
     static final long SHORT_TIME_NSEC = 100_000_000L;
     /** IGT's UINT64_MAX timeout: as a signed absolute time it is -1, long past, so the wait only polls. */
     static final long UINT64_MAX = -1L;
@@ -69,16 +70,6 @@ final class SyncobjTimelineHelpers {
                 .isEqualTo(IgtSync.ENOENT);
         sys.close(timelineCreate(sys)); // igt_require_sw_sync
         return fd;
-    }
-
-    /** {@code gettime_ns}: CLOCK_MONOTONIC, the clock the kernel reads absolute syncobj timeouts on. */
-    static long gettimeNs() {
-        return Env.CLOCK.nanoTime();
-    }
-
-    /** {@code short_timeout}: an absolute timeout {@link #SHORT_TIME_NSEC} from now. */
-    static long shortTimeout() {
-        return gettimeNs() + SHORT_TIME_NSEC;
     }
 
     /** {@code flags_for_test_flags}: the ioctl flags a test flag word stands for (its stage bits dropped). */

@@ -3,6 +3,7 @@ package dev.uvgem.conformance;
 import static dev.uvgem.conformance.IgtSync.EINVAL;
 import static dev.uvgem.conformance.IgtSync.ETIME;
 import static dev.uvgem.conformance.IgtSync.inc;
+import static dev.uvgem.conformance.IgtSyncobj.gettimeNs;
 import static dev.uvgem.conformance.SyncobjTimelineHelpers.UINT64_MAX;
 import static dev.uvgem.conformance.SyncobjTimelineHelpers.WAIT_ALL;
 import static dev.uvgem.conformance.SyncobjTimelineHelpers.WAIT_AVAILABLE;
@@ -14,7 +15,6 @@ import static dev.uvgem.conformance.SyncobjTimelineHelpers.WAIT_SUBMITTED;
 import static dev.uvgem.conformance.SyncobjTimelineHelpers.WAIT_UNSUBMITTED;
 import static dev.uvgem.conformance.SyncobjTimelineHelpers.attachSwSync;
 import static dev.uvgem.conformance.SyncobjTimelineHelpers.flagsForTestFlags;
-import static dev.uvgem.conformance.SyncobjTimelineHelpers.gettimeNs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uvgem.api.Syscalls;
