@@ -72,6 +72,21 @@ final class SyncobjTimelineHelpers {
         return fd;
     }
 
+    /**
+     * The teardown: closes the device file, after which no sync object may be left (every object the subtest
+     * made, and every reference a wait or transfer took, is gone), then shuts the environment down.
+     */
+    static void closeAndCheckNoLeak(Env env, int fd) {
+        try {
+            assertThat(env.sys().close(fd)).as("close the DRM fd").isZero();
+            assertThat(env.devices().vgem().liveSyncobjs())
+                    .as("sync objects left")
+                    .isZero();
+        } finally {
+            env.close();
+        }
+    }
+
     /** {@code flags_for_test_flags}: the ioctl flags a test flag word stands for (its stage bits dropped). */
     static int flagsForTestFlags(int testFlags) {
         int flags = 0;

@@ -56,7 +56,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * TRANSFER, as in IGT. IGT's timers (SIGEV_THREAD) are threads that sleep, then act; its threads are threads of
  * the same process. Some subtests pass IGT's own test flag word unconverted as the ioctl's flags (test
  * WAIT_FOR_SUBMIT, 1, is the ioctl's WAIT_ALL; test WAIT_ALL, 2, its WAIT_FOR_SUBMIT): kept, because the outcome
- * depends on it. IGT's subtests share one DRM fd; here each test opens its own on its own kernel.
+ * depends on it. IGT's subtests share one DRM fd; here each test opens its own on its own kernel, and after it
+ * closes that fd no sync object may be left.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 @ParameterizedClass(name = "{0}")
@@ -89,7 +90,7 @@ class SyncobjTimelineTest {
 
     @AfterEach
     void shutdown() {
-        env.close();
+        SyncobjTimelineHelpers.closeAndCheckNoLeak(env, fd);
     }
 
     private int create() {

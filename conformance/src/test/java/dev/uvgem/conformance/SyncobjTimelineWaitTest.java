@@ -85,7 +85,7 @@ class SyncobjTimelineWaitTest {
 
     @AfterEach
     void shutdown() {
-        env.close();
+        SyncobjTimelineHelpers.closeAndCheckNoLeak(env, fd);
     }
 
     /**
