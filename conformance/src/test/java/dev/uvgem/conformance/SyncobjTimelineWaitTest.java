@@ -57,7 +57,7 @@ class SyncobjTimelineWaitTest {
 
     /** How far ahead the bounded wait of each case ends (IGT: 100 ms, see the class comment). */
     static final long BOUNDED_WAIT_NSEC = 20_000_000L;
-    /** The points of the multi-wait objects that are binary (IGT's "non timeline syncobj"s). */
+    /** The multi-wait objects waited on at point 0, as binary syncobjs (IGT's "non timeline syncobj"s). */
     static final int[] BINARY_OBJECTS = {1, 4};
     /** How many objects a multi-wait waits on. */
     static final int MULTI_OBJECTS = 5;
