@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
 
 /**
@@ -47,6 +48,14 @@ final class SyncobjTimelineHelpers {
     static final int WAIT_FLAGS_MAX = (1 << 6) - 1;
     /** Every stage bit. */
     static final int WAIT_STAGES = WAIT_UNSUBMITTED | WAIT_SUBMITTED | WAIT_SIGNALED;
+
+    /**
+     * The deadline of a wait for a timer's signal. IGT's is {@code 2 * SHORT_TIME_NSEC}, 100 ms after the timer:
+     * measured on a loaded machine, the timer's thread started up to 40 ms late and its ioctls took up to 74 ms
+     * through a daemon, so the margin is 1 s here. A passing wait returns when the timer's signal lands; one that
+     * misses it still times out.
+     */
+    static final long TIMER_WAIT_DEADLINE_NSEC = 10 * SHORT_TIME_NSEC;
 
     /** How long joins wait for threads that should long be done. */
     static final Duration JOIN_DEADLINE = Duration.ofSeconds(30);
@@ -139,16 +148,25 @@ final class SyncobjTimelineHelpers {
     }
 
     /**
-     * IGT's {@code set_timer}: runs {@code action} on a thread of its own {@code delayNs} from now (a SIGEV_THREAD
-     * timer), while this thread runs {@code main}; a failure of either fails the test.
+     * IGT's {@code set_timer} and the wait that follows it: {@code action} runs on a thread of its own {@link
+     * #SHORT_TIME_NSEC} from now (a SIGEV_THREAD timer), while this thread runs {@code wait}, a syncobj wait with
+     * an absolute deadline {@link #TIMER_WAIT_DEADLINE_NSEC} from now, which must succeed, and not before the
+     * timer fired. A failure of either thread fails the test.
      */
-    static void withTimer(String name, long delayNs, SyncThreads.Body action, SyncThreads.Body main) throws Exception {
-        try (SyncThreads threads = new SyncThreads(name, JOIN_DEADLINE)) {
+    static void waitAcrossTimer(String what, SyncThreads.Body action, LongFunction<Boolean> wait) throws Exception {
+        AtomicBoolean fired = new AtomicBoolean();
+        try (SyncThreads threads = new SyncThreads("timer", JOIN_DEADLINE)) {
             threads.start("timer", () -> {
-                Thread.sleep(Duration.ofNanos(delayNs));
+                Thread.sleep(Duration.ofNanos(SHORT_TIME_NSEC));
+                fired.set(true);
                 action.run();
             });
-            threads.runMain(main);
+            threads.runMain(() -> {
+                assertThat(wait.apply(gettimeNs() + TIMER_WAIT_DEADLINE_NSEC))
+                        .as("%s", what)
+                        .isTrue();
+                assertThat(fired.get()).as("%s: the timer had fired", what).isTrue();
+            });
         }
     }
 
