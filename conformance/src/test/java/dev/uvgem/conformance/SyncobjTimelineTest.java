@@ -504,9 +504,16 @@ class SyncobjTimelineTest {
         waitSnapshot(WAIT_ALL | WAIT_FOR_SUBMIT);
     }
 
-    /** The waiter of the snapshot and complex subtests: one TIMELINE_WAIT on its own thread, which must succeed. */
+    /**
+     * The waiter of the snapshot and complex subtests: one TIMELINE_WAIT on its own thread, which must succeed.
+     * IGT's main thread sleeps 20 ms from creating the thread before its first step; here it sleeps 20 ms from the
+     * moment the waiter makes its call, so that a thread started late on a loaded machine cannot miss the start.
+     */
     private static final class Waiter {
         final AtomicInteger firstSignaled = new AtomicInteger(-1);
+        /** Opens just before the ioctl: the main thread's schedule starts from there, not from the thread start. */
+        final CountDownLatch calling = new CountDownLatch(1);
+
         final DrmSyncobjTimelineWait args;
         final byte[] user;
 
@@ -518,6 +525,7 @@ class SyncobjTimelineTest {
 
         /** {@code wait_thread_func}. */
         void run(Syscalls sys, int fd) {
+            calling.countDown();
             Result<DrmSyncobjTimelineWait> r = IgtSyncobj.tryTimelineWait(sys, fd, args, user);
             assertThat(r.ret()).as("waiter's TIMELINE_WAIT").isZero();
             firstSignaled.set(r.arg().firstSignaled());
@@ -550,6 +558,7 @@ class SyncobjTimelineTest {
         try (SyncThreads threads = new SyncThreads("snapshot", JOIN_DEADLINE)) {
             threads.start("waiter", () -> waiter.run(sys, fd));
             threads.runMain(() -> {
+                waiter.calling.await();
                 Thread.sleep(step);
                 // Try to fool the waiter: signal (wait-all) or submit (for-submit) the first object...
                 if ((testFlags & WAIT_ALL) != 0) {
@@ -645,6 +654,7 @@ class SyncobjTimelineTest {
         try (SyncThreads threads = new SyncThreads("complex", JOIN_DEADLINE)) {
             threads.start("waiter", () -> waiter.run(sys, fd));
             threads.runMain(() -> {
+                waiter.calling.await();
                 Thread.sleep(Duration.ofMillis(20));
                 for (int i : SHUFFLED_0_7_X4) {
                     switch (stage[i]) {
