@@ -15,8 +15,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One open of a DRM node, as {@code struct drm_file}: the per-client GEM handle table, the PRIME cache mapping
- * handles to the dma-bufs they were exported as or imported from, authentication and master state, and the
- * driver's per-file data.
+ * handles to the dma-bufs they were exported as or imported from, the sync object handles ({@link
+ * DrmSyncobjTable}), authentication and master state, and the driver's per-file data.
  *
  * <p>Handles are allocated lowest-free from 1, so a closed handle's number is reused by the next one.
  *

@@ -4,6 +4,7 @@ import static dev.uvgem.uapi.DrmSyncobj.WAIT_FOR_SUBMIT_TIMEOUT_NS;
 
 import dev.uvgem.core.fence.Fence;
 import dev.uvgem.core.fence.container.FenceChain;
+import dev.uvgem.core.fence.container.FenceUnwrap;
 import dev.uvgem.core.time.Clock;
 import dev.uvgem.uapi.Errno;
 import dev.uvgem.uapi.ErrnoException;
@@ -150,14 +151,19 @@ public final class DrmSyncobj {
      * <p>Context: any thread, never blocks. Locking: takes the monitor for the swap and the waiters; walks the
      * chain after dropping it.
      *
-     * @param pointFence the fence of the point; not a chain node
+     * <p>A chain node (a timeline point exported to a sync_file and imported again) is flattened into the fences
+     * it waits for first: uvgem's chains never contain a chain, where the kernel would nest it.
+     *
+     * @param pointFence the fence of the point
      * @param point the point (unsigned 64-bit)
      */
     public void addPoint(Fence pointFence, long point) {
+        Fence contained =
+                FenceChain.asChain(pointFence) == null ? pointFence : FenceUnwrap.merge(device.clock(), pointFence);
         Fence prev;
         synchronized (this) {
             prev = fence;
-            fence = FenceChain.create(device.clock(), prev, pointFence, point);
+            fence = FenceChain.create(device.clock(), prev, contained, point);
             updateLocked();
         }
         for (Fence f = prev; f != null; f = FenceChain.walk(f)) {

@@ -587,6 +587,23 @@ class DrmSyncobjIoctlTest {
     }
 
     @Test
+    void anExportedPointImportsAsAPointOfAnotherTimeline() {
+        int src = create();
+        int dst = create();
+        Fence f = pending();
+        importFence(src, f, 1);
+        int sf = (int) handleToFd(src, HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE | HANDLE_TO_FD_FLAGS_TIMELINE, 1);
+        int flags = FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE | FD_TO_HANDLE_FLAGS_TIMELINE;
+        assertThat(handleCall(IOCTL_FD_TO_HANDLE, new DrmSyncobjHandle(dst, flags, sf, 0, 7))
+                        .ret())
+                .isZero();
+        assertThat(query(dst, QUERY_FLAGS_LAST_SUBMITTED)).isEqualTo(7);
+        assertThat(query(dst, 0)).isZero();
+        f.signal();
+        assertThat(query(dst, 0)).isEqualTo(7);
+    }
+
+    @Test
     void transferChecksPadThenDestinationThenFlagsThenSource() {
         int t = create();
         int b = (int) create(CREATE_SIGNALED);

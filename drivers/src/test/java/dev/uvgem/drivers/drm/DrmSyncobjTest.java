@@ -2,15 +2,19 @@ package dev.uvgem.drivers.drm;
 
 import static dev.uvgem.core.testsupport.ErrnoAssertions.assertErrno;
 import static dev.uvgem.uapi.DrmSyncobj.WAIT_FLAGS_WAIT_AVAILABLE;
+import static dev.uvgem.uapi.DrmSyncobj.WAIT_FLAGS_WAIT_FOR_SUBMIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uvgem.core.fence.Fence;
 import dev.uvgem.core.fence.FenceContext;
 import dev.uvgem.core.fence.container.FenceChain;
 import dev.uvgem.core.testsupport.Threads;
+import dev.uvgem.core.time.Clock;
 import dev.uvgem.core.vfs.EventFdContext;
 import dev.uvgem.uapi.Errno;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -202,6 +206,34 @@ class DrmSyncobjTest {
                 .withThrowableThat()
                 .havingRootCause()
                 .satisfies(e -> assertThat(e).hasMessage("ETIME"));
+        assertThat(s.waiterCount()).isZero();
+        s.put();
+    }
+
+    @Test
+    void concurrentWaitersNeverMissAPoint() throws Exception {
+        DrmSyncobj s = dev.createSyncobj();
+        int points = 300;
+        List<Threads.Running<Integer>> waiters = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int flags = t % 2 == 0 ? WAIT_FLAGS_WAIT_FOR_SUBMIT : WAIT_FLAGS_WAIT_AVAILABLE;
+            waiters.add(Threads.start(() -> {
+                for (int p = 1; p <= points; p++) {
+                    DrmSyncobjArrayWait.await(new DrmSyncobj[] {s}, new long[] {p}, flags, Clock.FOREVER, null);
+                }
+                return points;
+            }));
+        }
+        Threads.Running<Integer> signaller = Threads.start(() -> {
+            for (int p = 1; p <= points; p++) {
+                s.addPoint(dev.stubFence(), p);
+            }
+            return points;
+        });
+        assertThat(signaller.get()).isEqualTo(points);
+        for (Threads.Running<Integer> w : waiters) {
+            assertThat(w.get()).isEqualTo(points);
+        }
         assertThat(s.waiterCount()).isZero();
         s.put();
     }
