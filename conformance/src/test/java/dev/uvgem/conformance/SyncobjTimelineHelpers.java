@@ -15,19 +15,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongFunction;
+import java.util.function.LongPredicate;
 import java.util.function.LongSupplier;
 
 /**
  * The file-local helpers of IGT's {@code tests/syncobj_timeline.c}, shared by {@link SyncobjTimelineTest} and
- * {@link SyncobjTimelineWaitTest}: the clock, the sw_sync fences put on a syncobj (at a timeline point through a
- * binary temporary and TRANSFER, as the C test does), and the test's own flag word with its mapping onto the
- * ioctl's.
+ * {@link SyncobjTimelineWaitTest}: the fixture and its no-leak teardown, the sw_sync fences put on a syncobj (at
+ * a timeline point through a binary temporary and TRANSFER, as the C test does), the test's own flag word with its
+ * mapping onto the ioctl's, IGT's timers (a thread that sleeps, then acts) and {@code igt_while_interruptible}
+ * (thread interrupts, and the ioctl restarted on EINTR).
  *
- * <p>Thread-safety: stateless; safe wherever the {@link Syscalls} it is given are.
+ * <p>Thread-safety: stateless; safe wherever the {@link Syscalls} it is given are. The timer and interruptible
+ * helpers start threads of their own and join them before returning.
  */
 final class SyncobjTimelineHelpers {
-    /** IGT's SHORT_TIME_NSEC, one tenth of a second: its timers fire after it (its short waits, {@link IgtSyncobj#shortTimeout}, end after it). */
+    /**
+     * IGT's SHORT_TIME_NSEC, one tenth of a second: its timers fire after it (and its short waits, {@link
+     * IgtSyncobj#shortTimeout}, end after it).
+     */
     static final long SHORT_TIME_NSEC = 100_000_000L;
     /** IGT's UINT64_MAX timeout: as a signed absolute time it is -1, long past, so the wait only polls. */
     static final long UINT64_MAX = -1L;
@@ -153,7 +158,7 @@ final class SyncobjTimelineHelpers {
      * an absolute deadline {@link #TIMER_WAIT_DEADLINE_NSEC} from now, which must succeed, and not before the
      * timer fired. A failure of either thread fails the test.
      */
-    static void waitAcrossTimer(String what, SyncThreads.Body action, LongFunction<Boolean> wait) throws Exception {
+    static void waitAcrossTimer(String what, SyncThreads.Body action, LongPredicate wait) throws Exception {
         AtomicBoolean fired = new AtomicBoolean();
         try (SyncThreads threads = new SyncThreads("timer", JOIN_DEADLINE)) {
             threads.start("timer", () -> {
@@ -162,7 +167,7 @@ final class SyncobjTimelineHelpers {
                 action.run();
             });
             threads.runMain(() -> {
-                assertThat(wait.apply(gettimeNs() + TIMER_WAIT_DEADLINE_NSEC))
+                assertThat(wait.test(gettimeNs() + TIMER_WAIT_DEADLINE_NSEC))
                         .as("%s", what)
                         .isTrue();
                 assertThat(fired.get()).as("%s: the timer had fired", what).isTrue();
