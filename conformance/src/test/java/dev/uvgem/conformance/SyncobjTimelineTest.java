@@ -533,10 +533,10 @@ class SyncobjTimelineTest {
     }
 
     /**
-     * {@code test_wait_snapshot}: a waiter on two objects (deadline 100 ms); meanwhile, 20 ms apart, the first
-     * object is signalled (wait-all) or submitted (for-submit), reset, given a fence that never signals, and then
-     * the second object is signalled. The wait must use the fences it found: it succeeds, and a wait-any names
-     * object 1 as the first signalled.
+     * {@code test_wait_snapshot}: a waiter on two objects; meanwhile, 20 ms apart, the first object is signalled
+     * (wait-all) or submitted (for-submit), reset, given a fence that never signals, and then the second object is
+     * signalled. The wait must use the fences it found: it succeeds, and a wait-any names object 1 as the first
+     * signalled.
      *
      * <p>IGT's waiter deadline is 100 ms ({@code short_timeout}), which leaves 20 ms beyond the 80 ms of sleeps for
      * the ioctls of the four steps: ample in C, too thin for a loaded JVM (measured: the last step lands at 100
