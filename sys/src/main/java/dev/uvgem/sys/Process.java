@@ -1,5 +1,6 @@
 package dev.uvgem.sys;
 
+import dev.uvgem.core.cgroup.Cgroup;
 import dev.uvgem.core.time.Clock;
 import dev.uvgem.core.vfs.Mapping;
 import dev.uvgem.core.vfs.OpenFile;
@@ -92,6 +93,7 @@ public final class Process implements Task {
     private final String comm;
     private final boolean admin;
     private final FdTable fds;
+    private final Cgroup cgroup;
     private final AtomicBoolean exited = new AtomicBoolean();
     private final Map<Long, Mapping> mappings = new HashMap<>(); // guarded by itself
     private long nextMapAddress = MMAP_BASE; // guarded by mappings
@@ -101,7 +103,10 @@ public final class Process implements Task {
         this.pid = pid;
         this.comm = truncateComm(comm);
         this.admin = admin;
-        this.fds = new FdTable(kernel.config().limits().maxOpenFds());
+        KernelConfig.ProcessLimits limits = kernel.config().limits();
+        this.fds = new FdTable(limits.maxOpenFds());
+        this.cgroup =
+                new Cgroup(pid + " " + this.comm, limits.maxBuffers(), limits.maxBufferBytes(), limits.maxFences());
     }
 
     // ---- identity and diagnostics ----
@@ -185,6 +190,14 @@ public final class Process implements Task {
     @Override
     public boolean isAdmin() {
         return admin;
+    }
+
+    /**
+     * {@inheritDoc} It outlives the process while anything charged to it (a buffer another process holds) lives.
+     */
+    @Override
+    public Cgroup cgroup() {
+        return cgroup;
     }
 
     @Override
@@ -720,6 +733,11 @@ public final class Process implements Task {
         @Override
         public String comm() {
             return Process.this.comm();
+        }
+
+        @Override
+        public Cgroup cgroup() {
+            return Process.this.cgroup();
         }
 
         void unpin() {

@@ -27,7 +27,16 @@ class KernelTest {
         assertThat(d.limits().maxOpenFds()).isEqualTo(64);
         assertThat(KernelConfig.defaults().clock()).isNotNull();
         assertThatThrownBy(() -> c.withVgemFenceTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new KernelConfig.ProcessLimits(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> KernelConfig.ProcessLimits.DEFAULT.withMaxOpenFds(-1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> KernelConfig.ProcessLimits.DEFAULT.withMaxFences(-1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(c.limits())
+                .isEqualTo(new KernelConfig.ProcessLimits(1024, 4096, 1L << 30, 4096))
+                .isEqualTo(KernelConfig.ProcessLimits.DEFAULT
+                        .withMaxBuffers(4096)
+                        .withMaxBufferBytes(1L << 30)
+                        .withMaxFences(4096));
         assertThatThrownBy(() -> c.withClock(null)).isInstanceOf(NullPointerException.class);
     }
 
