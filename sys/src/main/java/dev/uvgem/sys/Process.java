@@ -105,8 +105,8 @@ public final class Process implements Task {
         this.admin = admin;
         KernelConfig.ProcessLimits limits = kernel.config().limits();
         this.fds = new FdTable(limits.maxOpenFds());
-        this.cgroup =
-                new Cgroup(pid + " " + this.comm, limits.maxBuffers(), limits.maxBufferBytes(), limits.maxFences());
+        this.cgroup = new Cgroup(
+                this.comm + "[" + pid + "]", limits.maxBuffers(), limits.maxBufferBytes(), limits.maxFences());
     }
 
     // ---- identity and diagnostics ----
@@ -152,6 +152,20 @@ public final class Process implements Task {
     public int mappingCount() {
         synchronized (mappings) {
             return mappings.size();
+        }
+    }
+
+    /**
+     * Returns the file behind {@code fd} with a reference the caller must put, or null if the fd is not open (or
+     * the process has exited).
+     *
+     * <p>Context: any thread, never blocks. Locking: takes the fd table's monitor briefly.
+     */
+    OpenFile fgetOrNull(int fd) {
+        try {
+            return fds.fget(fd);
+        } catch (ErrnoException e) {
+            return null;
         }
     }
 
@@ -808,7 +822,7 @@ public final class Process implements Task {
             for (PollFd p : pollFds) {
                 int revents = 0;
                 if (p.fd() >= 0) {
-                    OpenFile file = lookupOrNull(p.fd());
+                    OpenFile file = fgetOrNull(p.fd());
                     if (file == null) {
                         revents = PollTable.POLLNVAL;
                     } else {
@@ -826,14 +840,6 @@ public final class Process implements Task {
                 }
             }
             return count;
-        }
-
-        private OpenFile lookupOrNull(int fd) {
-            try {
-                return fds.fget(fd);
-            } catch (ErrnoException e) {
-                return null;
-            }
         }
 
         void unregister() {

@@ -37,7 +37,7 @@ public final class Cgroup {
     /**
      * Creates a group.
      *
-     * @param name who it accounts for, as listings show it (e.g. {@code "12 renderer"})
+     * @param name who it accounts for, as listings show it (e.g. {@code "renderer[12]"}, as kernel logs name a task)
      * @param maxBuffers how many GEM objects may be charged at once
      * @param maxBufferBytes how many bytes of buffer memory may be charged at once
      * @param maxFences how many fences may be outstanding (unsignalled) at once

@@ -195,6 +195,19 @@ public final class DrmPrime {
         }
     }
 
+    /**
+     * Returns the object {@code buf} was exported from, with a reference for the caller, if {@code dev} exported
+     * it and the object is not being freed; else null. For debug listings.
+     *
+     * <p>Context: any thread, never blocks. Locking: none.
+     */
+    public static GemObject exportedObject(DmaBuf buf, DrmDevice dev) {
+        if (buf.ops() instanceof GemDmaBufOps(GemObject o) && o.device() == dev && o.tryGet()) {
+            return o;
+        }
+        return null;
+    }
+
     /** Returns whether {@code file} is a dma-buf exported by {@code dev}. */
     public static boolean isExportedBy(OpenFile file, DrmDevice dev) {
         return DmaBuf.isDmaBufFile(file)

@@ -220,6 +220,23 @@ public final class VgemDriver implements DrmDriver {
     }
 
     /**
+     * A fence of a file's table: its id and the fence (signalled already if it expired).
+     *
+     * @param id the id FENCE_ATTACH returned
+     * @param fence the fence
+     */
+    public record FenceSlot(int id, VgemFence fence) {}
+
+    /**
+     * Returns the fences of {@code file} still waiting for FENCE_SIGNAL, by id (for debug listings).
+     *
+     * <p>Context: any thread. Locking: takes the file's fence-table monitor briefly.
+     */
+    public static List<FenceSlot> fences(DrmFile file) {
+        return file.driverPrivate(VgemFile.class).slots();
+    }
+
+    /**
      * Returns the number of fence ids {@code file} has handed out.
      *
      * <p>Context: any thread. Locking: takes the file's fence-table monitor briefly.
