@@ -100,7 +100,7 @@ final class DaemonCommand implements Callable<Integer> {
     @Option(
             names = "--max-buffer-memory",
             paramLabel = "SIZE",
-            defaultValue = "1G",
+            defaultValue = "4G",
             converter = SizeConverter.class,
             description = "Per connection: bytes of buffer memory (page-aligned sizes) of those buffers; a create"
                     + " past it is ENOMEM. SIZE as 4096, 64K, 512M, 1G (default: ${DEFAULT-VALUE}).")

@@ -82,12 +82,16 @@ public record KernelConfig(Clock clock, Duration vgemFenceTimeout, boolean debug
         public static final int DEFAULT_MAX_OPEN_FDS = 1024;
         /** The default buffer limit: 4096 GEM objects. */
         public static final long DEFAULT_MAX_BUFFERS = 4096;
-        /** The default buffer-memory limit: 1 GiB. */
-        public static final long DEFAULT_MAX_BUFFER_BYTES = 1L << 30;
+        /**
+         * The default buffer-memory limit: 4 GiB, room for one dumb buffer of the largest size there is (just
+         * under 4 GiB: the size must fit 32 bits), as IGT's {@code vgem_basic} creates a 2 GiB one. Memory is only
+         * touched when written, so this bounds what a process could make the daemon hold, not what it holds.
+         */
+        public static final long DEFAULT_MAX_BUFFER_BYTES = 4L << 30;
         /** The default outstanding-fence limit: 4096. */
         public static final long DEFAULT_MAX_FENCES = 4096;
 
-        /** The defaults: 1024 fds, 4096 buffers, 1 GiB of buffer memory, 4096 outstanding fences. */
+        /** The defaults: 1024 fds, 4096 buffers, 4 GiB of buffer memory, 4096 outstanding fences. */
         public static final ProcessLimits DEFAULT = new ProcessLimits(
                 DEFAULT_MAX_OPEN_FDS, DEFAULT_MAX_BUFFERS, DEFAULT_MAX_BUFFER_BYTES, DEFAULT_MAX_FENCES);
 

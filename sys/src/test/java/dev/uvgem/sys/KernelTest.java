@@ -32,10 +32,10 @@ class KernelTest {
         assertThatThrownBy(() -> KernelConfig.ProcessLimits.DEFAULT.withMaxFences(-1))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(c.limits())
-                .isEqualTo(new KernelConfig.ProcessLimits(1024, 4096, 1L << 30, 4096))
+                .isEqualTo(new KernelConfig.ProcessLimits(1024, 4096, 4L << 30, 4096))
                 .isEqualTo(KernelConfig.ProcessLimits.DEFAULT
                         .withMaxBuffers(4096)
-                        .withMaxBufferBytes(1L << 30)
+                        .withMaxBufferBytes(4L << 30)
                         .withMaxFences(4096));
         assertThatThrownBy(() -> c.withClock(null)).isInstanceOf(NullPointerException.class);
     }
