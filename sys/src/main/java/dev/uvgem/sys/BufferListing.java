@@ -4,7 +4,6 @@ import dev.uvgem.core.dmabuf.DmaBuf;
 import dev.uvgem.core.dmabuf.DmaBufRegistry;
 import dev.uvgem.core.fence.Fence;
 import dev.uvgem.core.resv.ResvUsage;
-import dev.uvgem.core.vfs.OpenFile;
 import dev.uvgem.drivers.drm.DrmDevice;
 import dev.uvgem.drivers.drm.DrmFile;
 import dev.uvgem.drivers.drm.DrmPrime;
@@ -50,29 +49,21 @@ final class BufferListing {
         List<GemObject> order = new ArrayList<>();
         try {
             for (Process p : kernel.processes()) {
-                for (int fd : p.openFds()) {
-                    OpenFile f = p.fgetOrNull(fd);
-                    if (f == null) {
-                        continue;
-                    }
-                    try {
-                        if (f.privateData() instanceof DrmFile df && df.device() == device) {
-                            for (int h : df.handles()) {
-                                GemObject o = df.lookup(h);
-                                if (o != null) {
-                                    row(rows, order, o).handles.add(p.pid() + ":" + h);
-                                }
-                            }
-                        } else if (DmaBuf.isDmaBufFile(f)) {
-                            GemObject o = DrmPrime.exportedObject(DmaBuf.fromFile(f), device);
+                p.forEachFile((f, fd) -> {
+                    if (f.privateData() instanceof DrmFile df && df.device() == device) {
+                        for (int h : df.handles()) {
+                            GemObject o = df.lookup(h);
                             if (o != null) {
-                                row(rows, order, o).fds.add(p.pid() + ":" + fd);
+                                row(rows, order, o).handles.add(p.pid() + ":" + h);
                             }
                         }
-                    } finally {
-                        f.put();
+                    } else if (DmaBuf.isDmaBufFile(f)) {
+                        GemObject o = DrmPrime.exportedObject(DmaBuf.fromFile(f), device);
+                        if (o != null) {
+                            row(rows, order, o).fds.add(p.pid() + ":" + fd);
+                        }
                     }
-                }
+                });
             }
             for (DmaBuf b : dmaBufs.buffers()) {
                 GemObject o = DrmPrime.exportedObject(b, device);

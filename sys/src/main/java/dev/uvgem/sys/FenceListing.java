@@ -4,7 +4,6 @@ import dev.uvgem.core.fence.Fence;
 import dev.uvgem.core.swsync.SwSyncTimeline;
 import dev.uvgem.core.swsync.SyncDebug;
 import dev.uvgem.core.swsync.SyncPoint;
-import dev.uvgem.core.vfs.OpenFile;
 import dev.uvgem.drivers.drm.DrmDevice;
 import dev.uvgem.drivers.drm.DrmFile;
 import dev.uvgem.drivers.vgem.VgemDriver;
@@ -45,29 +44,21 @@ final class FenceListing {
         StringBuilder sb = new StringBuilder(HEADER);
         long now = kernel.clock().nanoTime();
         for (Process p : kernel.processes()) {
-            for (int fd : p.openFds()) {
-                OpenFile f = p.fgetOrNull(fd);
-                if (f == null) {
-                    continue;
-                }
-                try {
-                    if (f.privateData() instanceof DrmFile df && df.device() == vgem && !df.isClosed()) {
-                        for (VgemDriver.FenceSlot slot : VgemDriver.fences(df)) {
-                            VgemFence fence = slot.fence();
-                            line(
-                                    sb,
-                                    "vgem",
-                                    "unbound",
-                                    fence,
-                                    fence.isSignaled() && fence.error() == 0 ? "expired" : state(fence),
-                                    Long.toString((now - fence.createdAt()) / 1_000_000),
-                                    p.comm() + "[" + p.pid() + "] " + fd + "/" + slot.id());
-                        }
+            p.forEachFile((f, fd) -> {
+                if (f.privateData() instanceof DrmFile df && df.device() == vgem && !df.isClosed()) {
+                    for (VgemDriver.FenceSlot slot : VgemDriver.fences(df)) {
+                        VgemFence fence = slot.fence();
+                        line(
+                                sb,
+                                "vgem",
+                                "unbound",
+                                fence,
+                                fence.isSignaled() && fence.error() == 0 ? "expired" : state(fence),
+                                Long.toString((now - fence.createdAt()) / 1_000_000),
+                                p.comm() + "[" + p.pid() + "] " + fd + "/" + slot.id());
                     }
-                } finally {
-                    f.put();
                 }
-            }
+            });
         }
         for (SwSyncTimeline tl : syncDebug.timelines()) {
             for (SyncPoint pt : tl.listedPoints()) {

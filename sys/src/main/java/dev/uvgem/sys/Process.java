@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
+import java.util.function.ObjIntConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -145,6 +146,29 @@ public final class Process implements Task {
     }
 
     /**
+     * Runs {@code action} on every open file with its fd, ascending, each file referenced while the action runs;
+     * an fd closed meanwhile is skipped. For debug listings.
+     *
+     * <p>Context: any thread; the action runs on it, and so does a release if the action's file was closed
+     * meanwhile. Locking: takes the fd table's monitor briefly per fd; none held while the action runs.
+     */
+    void forEachFile(ObjIntConsumer<OpenFile> action) {
+        for (int fd : fds.openFds()) {
+            OpenFile file;
+            try {
+                file = fds.fget(fd);
+            } catch (ErrnoException e) { // closed meanwhile
+                continue;
+            }
+            try {
+                action.accept(file, fd);
+            } finally {
+                file.put();
+            }
+        }
+    }
+
+    /**
      * Returns the number of live mappings.
      *
      * <p>Context: any thread, never blocks. Locking: takes the mapping table's monitor briefly.
@@ -152,20 +176,6 @@ public final class Process implements Task {
     public int mappingCount() {
         synchronized (mappings) {
             return mappings.size();
-        }
-    }
-
-    /**
-     * Returns the file behind {@code fd} with a reference the caller must put, or null if the fd is not open (or
-     * the process has exited).
-     *
-     * <p>Context: any thread, never blocks. Locking: takes the fd table's monitor briefly.
-     */
-    OpenFile fgetOrNull(int fd) {
-        try {
-            return fds.fget(fd);
-        } catch (ErrnoException e) {
-            return null;
         }
     }
 
@@ -822,7 +832,7 @@ public final class Process implements Task {
             for (PollFd p : pollFds) {
                 int revents = 0;
                 if (p.fd() >= 0) {
-                    OpenFile file = fgetOrNull(p.fd());
+                    OpenFile file = lookupOrNull(p.fd());
                     if (file == null) {
                         revents = PollTable.POLLNVAL;
                     } else {
@@ -840,6 +850,14 @@ public final class Process implements Task {
                 }
             }
             return count;
+        }
+
+        private OpenFile lookupOrNull(int fd) {
+            try {
+                return fds.fget(fd);
+            } catch (ErrnoException e) {
+                return null;
+            }
         }
 
         void unregister() {
