@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
             "",
             "Examples:",
             "  ./uvgem bufs",
-            "  ./uvgem bufs --raw --admin-socket /tmp/uvgem-test/uvgem-admin.sock | cut -f2 | sort | uniq -c",
+            "  ./uvgem bufs --admin-socket /tmp/uvgem-test/uvgem-admin.sock",
+            "  ./uvgem bufs --raw | cut -f2 | sort | uniq -c      # buffers per owner",
             "",
             ExitCode.HELP
         })

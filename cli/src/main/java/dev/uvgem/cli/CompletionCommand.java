@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
         footer = {
             "",
             "Examples:",
-            "  source <(./uvgem completion)                       # this shell, bash or zsh",
-            "  ./uvgem completion > ~/.local/share/bash-completion/completions/uvgem   # every new bash",
+            "  source <(./uvgem completion)     # in this shell, bash or zsh",
+            "  ./uvgem completion > ~/.local/share/bash-completion/completions/uvgem",
             "",
             ExitCode.HELP
         })

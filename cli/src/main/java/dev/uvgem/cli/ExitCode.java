@@ -16,7 +16,7 @@ final class ExitCode {
     static final int UNREACHABLE = 3;
 
     /** The footer line every command's help ends with. */
-    static final String HELP = "Exit codes: 0 ok, 1 the command failed, 2 bad usage, 3 the daemon is not reachable.";
+    static final String HELP = "Exit codes: 0 ok, 1 failed, 2 bad usage, 3 daemon not reachable.";
 
     private ExitCode() {}
 }

@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
             "",
             "Examples:",
             "  ./uvgem fences",
-            "  ./uvgem fences --raw | awk -F'\\t' '$5 == \"active\"' | wc -l",
+            "  ./uvgem fences --raw | awk -F'\\t' '$5 == \"active\"' | wc -l    # active fences",
             "",
             ExitCode.HELP
         })

@@ -32,7 +32,7 @@ import picocli.CommandLine.Command;
             "",
             "Examples:",
             "  ./uvgem daemon --debugfs &      # a daemon on the default sockets",
-            "  ./uvgem bufs                    # its buffers, then: ./uvgem fences, ./uvgem info",
+            "  ./uvgem bufs                    # its buffers; also: fences, info",
             "  ./uvgem help bufs",
             "",
             ExitCode.HELP

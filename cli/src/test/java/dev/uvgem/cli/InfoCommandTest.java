@@ -70,6 +70,9 @@ class InfoCommandTest {
                     .containsPattern("Examples?:")
                     .contains("./uvgem " + command)
                     .contains("Exit codes: 0");
+            assertThat(out.toString().lines())
+                    .as("%s: picocli wraps longer lines, breaking examples", command)
+                    .allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(80));
         }
     }
 }
