@@ -38,10 +38,10 @@ import picocli.CommandLine.Spec;
             "",
             "Examples:",
             "  ./uvgem daemon",
-            "  ./uvgem daemon --socket /tmp/uvgem-test/uvgem.sock --fence-timeout 2s --debugfs",
+            "  ./uvgem daemon --socket /tmp/ut/uvgem.sock --fence-timeout 2s --debugfs",
             "  ./uvgem daemon --max-buffers 256 --max-buffer-memory 256M --max-fences 64",
             "",
-            "Exit codes: 0 stopped, 1 could not start (socket in use...), 2 bad usage, 143 SIGTERM."
+            "Exit codes: 0 stopped, 1 cannot start (socket in use), 2 bad usage, 143 SIGTERM"
         })
 final class DaemonCommand implements Callable<Integer> {
     @Spec

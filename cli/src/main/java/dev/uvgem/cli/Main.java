@@ -28,7 +28,7 @@ import picocli.CommandLine.Command;
             "",
             "The launcher also runs:",
             "  ./uvgem test     the test suite (mvn verify): what CI runs",
-            "  ./uvgem bench    the JMH benchmarks, printed as ratios against same-run baselines",
+            "  ./uvgem bench    the JMH benchmarks, as ratios against same-run baselines",
             "",
             "Examples:",
             "  ./uvgem daemon --debugfs &      # a daemon on the default sockets",
