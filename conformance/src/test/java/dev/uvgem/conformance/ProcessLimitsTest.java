@@ -26,7 +26,10 @@ import dev.uvgem.uapi.Errno;
 import dev.uvgem.uapi.Vgem;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -175,15 +178,37 @@ class ProcessLimitsTest {
         }
         assertErrno(hostile.open(Uvgem.CARD0, O_RDWR), Errno.EMFILE);
 
-        Syscalls other = env.process("other", false).syscalls();
-        int fd = drmOpenDriver(other);
-        List<VgemBo> bos = createPages(other, fd, MAX_BUFFERS, PAGES / MAX_BUFFERS);
-        for (int i = 0; i < MAX_FENCES; i++) {
-            vgemFenceSignal(other, fd, vgemFenceAttach(other, fd, bos.get(i), Vgem.VGEM_FENCE_WRITE));
+        // While the hostile process keeps hammering at its limits from another thread, the other process works.
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong refusals = new AtomicLong();
+        CompletableFuture<Void> hammer = CompletableFuture.runAsync(() -> {
+            while (!stop.get()) {
+                assertErrno(tryVgemCreate(hostile, hfd, pages(1)), Errno.ENOMEM);
+                assertErrno(tryVgemFenceAttach(hostile, hfd, hoard.getLast().handle, 0, 0), Errno.ENOSPC);
+                assertErrno(hostile.open(Uvgem.CARD0, O_RDWR), Errno.EMFILE);
+                refusals.addAndGet(3);
+            }
+        });
+        try {
+            Syscalls other = env.process("other", false).syscalls();
+            int fd = drmOpenDriver(other);
+            for (int round = 0; round < 20; round++) {
+                List<VgemBo> bos = createPages(other, fd, MAX_BUFFERS, PAGES / MAX_BUFFERS);
+                for (int i = 0; i < MAX_FENCES; i++) {
+                    vgemFenceSignal(other, fd, vgemFenceAttach(other, fd, bos.get(i), Vgem.VGEM_FENCE_WRITE));
+                }
+                int dmabuf = primeHandleToFd(other, fd, bos.getFirst().handle);
+                assertThat(other.lseek(dmabuf, 0, 2)).isEqualTo(PAGES / MAX_BUFFERS * 4096L);
+                ok(other.close(dmabuf));
+                for (VgemBo bo : bos) {
+                    gemClose(other, fd, bo.handle);
+                }
+            }
+        } finally {
+            stop.set(true);
         }
-        int dmabuf = primeHandleToFd(other, fd, bos.getFirst().handle);
-        assertThat(other.lseek(dmabuf, 0, 2)).isEqualTo(PAGES / MAX_BUFFERS * 4096L);
-        assertErrno(tryVgemCreate(hostile, hfd, pages(1)), Errno.ENOMEM);
+        hammer.join(); // rethrows a hostile call that did not get its errno
+        assertThat(refusals.get()).isPositive();
     }
 
     /** Creates {@code count} buffers of {@code pages} pages each. */
