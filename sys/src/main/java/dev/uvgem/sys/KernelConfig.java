@@ -106,6 +106,11 @@ public record KernelConfig(Clock clock, Duration vgemFenceTimeout, boolean debug
             }
         }
 
+        /** Limits of {@code maxOpenFds} fds, and the defaults for everything else. */
+        public ProcessLimits(int maxOpenFds) {
+            this(maxOpenFds, DEFAULT_MAX_BUFFERS, DEFAULT_MAX_BUFFER_BYTES, DEFAULT_MAX_FENCES);
+        }
+
         /** Returns a copy with {@code maxOpenFds}. */
         public ProcessLimits withMaxOpenFds(int maxOpenFds) {
             return new ProcessLimits(maxOpenFds, maxBuffers, maxBufferBytes, maxFences);

@@ -42,8 +42,7 @@ class ConcurrentExitTest {
 
     private static void round(long seed, int callsPerThread) throws Exception {
         VirtualClock clock = new VirtualClock();
-        Kernel kernel = new Kernel(
-                KernelConfig.defaults(clock).withLimits(KernelConfig.ProcessLimits.DEFAULT.withMaxOpenFds(16)));
+        Kernel kernel = new Kernel(KernelConfig.defaults(clock).withLimits(new KernelConfig.ProcessLimits(16)));
         FakeDevice card = new FakeDevice();
         card.ops.mask = PollTable.POLLOUT;
         kernel.register("/dev/dri/card0", card, PathAccess.EVERYONE);

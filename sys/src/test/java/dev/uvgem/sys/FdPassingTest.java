@@ -15,8 +15,7 @@ class FdPassingTest {
     static final long ENOENT = Errno.ENOENT.negative();
 
     final VirtualClock clock = new VirtualClock();
-    final Kernel kernel =
-            new Kernel(KernelConfig.defaults(clock).withLimits(KernelConfig.ProcessLimits.DEFAULT.withMaxOpenFds(6)));
+    final Kernel kernel = new Kernel(KernelConfig.defaults(clock).withLimits(new KernelConfig.ProcessLimits(6)));
     final FakeDevice card = new FakeDevice();
     Process sender;
     Process receiver;

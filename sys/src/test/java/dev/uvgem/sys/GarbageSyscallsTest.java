@@ -112,7 +112,7 @@ class GarbageSyscallsTest {
             }
         };
         Kernel kernel = new Kernel(KernelConfig.defaults(clock)
-                .withLimits(KernelConfig.ProcessLimits.DEFAULT.withMaxOpenFds(12))
+                .withLimits(new KernelConfig.ProcessLimits(12))
                 .withDebugfs(true));
         kernel.register("/dev/dri/card0", card, PathAccess.EVERYONE);
         kernel.register("/sys/kernel/debug/x", new DebugfsText(() -> "text"), PathAccess.ADMIN_DEBUGFS);

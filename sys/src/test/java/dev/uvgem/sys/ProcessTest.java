@@ -74,7 +74,7 @@ class ProcessTest {
     @Test
     void emfileAtTheLimit() {
         kernel.close();
-        kernel = kernel(KernelConfig.defaults(clock).withLimits(KernelConfig.ProcessLimits.DEFAULT.withMaxOpenFds(8)));
+        kernel = kernel(KernelConfig.defaults(clock).withLimits(new KernelConfig.ProcessLimits(8)));
         Process p = kernel.spawn("test", false);
         for (int fd = 3; fd < 8; fd++) {
             assertThat(p.open(CARD, Process.O_RDWR)).isEqualTo(fd);

@@ -62,6 +62,15 @@ public final class VgemFence extends Fence {
         clock.arm(expiry, Clock.deadlineAfter(createdAt, timeout.toNanos()));
     }
 
+    /**
+     * Creates a fence charged to no process ({@link Cgroup#ROOT}): a fence the kernel makes for itself, or a test's.
+     *
+     * <p>Context: any thread, never blocks. Locking: as the charging constructor.
+     */
+    public VgemFence(Clock clock, Duration timeout) {
+        this(clock, timeout, Cgroup.ROOT);
+    }
+
     /** Returns the time the fence was created at, on the kernel clock. */
     public long createdAt() {
         return createdAt;

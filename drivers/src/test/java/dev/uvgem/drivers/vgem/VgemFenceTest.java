@@ -2,7 +2,6 @@ package dev.uvgem.drivers.vgem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.uvgem.core.cgroup.Cgroup;
 import dev.uvgem.core.fence.Fence;
 import dev.uvgem.core.resv.ResvUsage;
 import dev.uvgem.drivers.drm.DrmTestKit;
@@ -184,7 +183,7 @@ class VgemFenceTest {
         VgemDriver quick = new VgemDriver(kit.clock, Duration.ofMillis(5));
         assertThat(quick.fenceTimeout()).isEqualTo(Duration.ofMillis(5));
         assertThat(kit.driver.fenceTimeout()).isEqualTo(Duration.ofSeconds(10));
-        VgemFence f = new VgemFence(kit.clock, Duration.ofMillis(5), Cgroup.ROOT);
+        VgemFence f = new VgemFence(kit.clock, Duration.ofMillis(5));
         assertThat(f.expiresAt()).isEqualTo(kit.clock.nanoTime() + 5_000_000);
         kit.clock.advance(Duration.ofMillis(5));
         assertThat(f.isSignaled()).isTrue();
