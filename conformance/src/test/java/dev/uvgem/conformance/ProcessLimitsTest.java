@@ -40,8 +40,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * uvgem's per-process limits (no public suite has these: Linux has rlimits and cgroups instead), on every backend:
- * each limit answers its errno exactly at the limit (EMFILE for fds, ENOMEM for buffer bytes, ENOSPC for buffers
- * and outstanding fences), every charge is returned when what it paid for goes (a buffer another process still
+ * each limit answers its errno exactly at the limit (EMFILE for fds, ETOOMANYREFS for files in flight, ENOMEM for
+ * buffer bytes, ENOSPC for buffers and outstanding fences), every charge is returned when what it paid for goes (a buffer another process still
  * holds stays charged to its creator), and a process at all of its limits leaves another process working.
  */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
@@ -82,6 +82,20 @@ class ProcessLimitsTest {
         assertErrno(p.eventfd(0, 0), Errno.EMFILE);
         ok(p.close(MAX_FDS - 1));
         assertThat(p.open(Uvgem.CARD0, O_RDWR)).isEqualTo(MAX_FDS - 1);
+    }
+
+    @Test
+    void filesInFlightStopAtEtoomanyrefsPastTheFdLimit() {
+        Syscalls p = env.process("sender", false).syscalls();
+        int fd = (int) ok(p.open(Uvgem.CARD0, O_RDWR));
+        List<byte[]> tokens = new ArrayList<>();
+        for (int i = 0; i <= MAX_FDS; i++) { // refused once more than RLIMIT_NOFILE are in flight, as SCM_RIGHTS
+            tokens.add(send(p, fd));
+        }
+        assertErrno(p.fdSend(fd, new byte[16]), Errno.ETOOMANYREFS);
+        Syscalls receiver = env.process("receiver", false).syscalls();
+        receive(receiver, tokens.getFirst());
+        send(p, fd);
     }
 
     @Test

@@ -63,7 +63,8 @@ public record KernelConfig(Clock clock, Duration vgemFenceTimeout, boolean debug
     /**
      * The resource limits of each process: its {@code RLIMIT_NOFILE}, and the limits of the {@link
      * dev.uvgem.core.cgroup.Cgroup} its buffers and fences are charged to. Each is answered with the kernel's
-     * errno at the limit: EMFILE for fds, ENOMEM for buffer bytes, ENOSPC for buffers and outstanding fences.
+     * errno at the limit: EMFILE for fds, ENOMEM for buffer bytes, ENOSPC for buffers and outstanding fences; the fd
+     * limit also bounds the files a process has in flight (ETOOMANYREFS, as SCM_RIGHTS).
      *
      * <p>Thread-safety: immutable.
      *

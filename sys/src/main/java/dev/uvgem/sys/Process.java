@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import java.util.function.ObjIntConsumer;
@@ -95,6 +96,7 @@ public final class Process implements Task {
     private final boolean admin;
     private final FdTable fds;
     private final Cgroup cgroup;
+    private final AtomicInteger filesInFlight = new AtomicInteger();
     private final AtomicBoolean exited = new AtomicBoolean();
     private final Map<Long, Mapping> mappings = new HashMap<>(); // guarded by itself
     private long nextMapAddress = MMAP_BASE; // guarded by mappings
@@ -166,6 +168,35 @@ public final class Process implements Task {
                 file.put();
             }
         }
+    }
+
+    /**
+     * Returns the number of files this process sent with {@link #fdSend} that are still in flight (neither received
+     * nor expired); they stay charged to it after it exits.
+     *
+     * <p>Context: any thread, never blocks. Locking: none.
+     */
+    public int filesInFlight() {
+        return filesInFlight.get();
+    }
+
+    /**
+     * Charges one file in flight, as {@code unix_inflight} after the {@code too_many_unix_fds} check: refused while
+     * more files than the fd limit are in flight from an unprivileged process (Linux counts per user and exempts
+     * CAP_SYS_ADMIN; uvgem counts per process and exempts admin processes). Check and increment are not one atomic
+     * step, as on Linux: racing senders may pass the limit by their number.
+     */
+    boolean chargeInFlight() {
+        if (!admin && filesInFlight.get() > fds.limit()) {
+            return false;
+        }
+        filesInFlight.incrementAndGet();
+        return true;
+    }
+
+    /** Uncharges a file {@link #chargeInFlight} charged: it was received, expired or dropped. */
+    void unchargeInFlight() {
+        filesInFlight.decrementAndGet();
     }
 
     /**
@@ -516,14 +547,15 @@ public final class Process implements Task {
      * the token's expiry on the kernel clock.
      *
      * @param token receives the {@value Kernel#FD_TOKEN_BYTES}-byte token
-     * @return 0; -EFAULT if {@code token} is null or shorter than 16 bytes; -EBADF
+     * @return 0; -EFAULT if {@code token} is null or shorter than 16 bytes; -EBADF; -ETOOMANYREFS if more files
+     *     than the fd limit are in flight from this (unprivileged) process, as SCM_RIGHTS reports it
      */
     public long fdSend(int fd, byte[] token) {
         return syscall("fdSend", () -> {
             if (token == null || token.length < Kernel.FD_TOKEN_BYTES) {
                 throw new ErrnoException(Errno.EFAULT);
             }
-            byte[] t = kernel.send(fds.fget(fd));
+            byte[] t = kernel.send(fds.fget(fd), this);
             System.arraycopy(t, 0, token, 0, t.length);
             return 0;
         });
