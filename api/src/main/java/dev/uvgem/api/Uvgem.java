@@ -39,6 +39,10 @@ public final class Uvgem implements AutoCloseable {
     public static final String BUFINFO = "/sys/kernel/debug/dma_buf/bufinfo";
     /** The sync debug listing (privileged; debugfs). */
     public static final String SYNC_INFO = "/sys/kernel/debug/sync/info";
+    /** uvgem's buffer listing: size, owner, holders and fences of every vgem buffer (privileged; debugfs). */
+    public static final String UVGEM_BUFFERS = "/sys/kernel/debug/uvgem/buffers";
+    /** uvgem's fence listing: state, age and owner of every vgem fence and sw_sync point (privileged; debugfs). */
+    public static final String UVGEM_FENCES = "/sys/kernel/debug/uvgem/fences";
 
     private static final int O_RDWR = 2;
     private static final int O_CLOEXEC = 0x80000;

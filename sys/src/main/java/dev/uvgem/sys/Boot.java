@@ -10,7 +10,8 @@ import java.util.Objects;
 
 /**
  * Boots a uvgem kernel with the contract's path table: the vGEM device's primary and render nodes, the sw_sync
- * debugfs file and the two debugfs texts.
+ * debugfs file and the two debugfs texts, plus uvgem's own two debugfs listings (the extension paths under {@code
+ * /sys/kernel/debug/uvgem/}, which {@code uvgem bufs} and {@code uvgem fences} read).
  *
  * <table>
  * <caption>Paths</caption>
@@ -21,6 +22,10 @@ import java.util.Objects;
  * <tr><td>/sys/kernel/debug/sync/sw_sync</td><td>a new sw_sync timeline per open</td><td>admin, with debugfs</td></tr>
  * <tr><td>/sys/kernel/debug/dma_buf/bufinfo</td><td>every dma-buf with its fences</td><td>admin, with debugfs</td></tr>
  * <tr><td>/sys/kernel/debug/sync/info</td><td>every sw_sync timeline with its points</td><td>admin, with debugfs</td></tr>
+ * <tr><td>/sys/kernel/debug/uvgem/buffers</td><td>every vgem buffer: size, owner, holders, fences</td><td>admin,
+ * with debugfs</td></tr>
+ * <tr><td>/sys/kernel/debug/uvgem/fences</td><td>every vgem fence and sw_sync point: state, age, owner</td>
+ * <td>admin, with debugfs</td></tr>
  * </table>
  *
  * <p>Thread-safety: stateless.
@@ -38,6 +43,10 @@ public final class Boot {
     public static final String BUFINFO = "/sys/kernel/debug/dma_buf/bufinfo";
     /** The sync debug text. */
     public static final String SYNC_INFO = "/sys/kernel/debug/sync/info";
+    /** uvgem's buffer listing ({@link BufferListing}). */
+    public static final String UVGEM_BUFFERS = "/sys/kernel/debug/uvgem/buffers";
+    /** uvgem's fence listing ({@link FenceListing}). */
+    public static final String UVGEM_FENCES = "/sys/kernel/debug/uvgem/fences";
 
     private Boot() {}
 
@@ -85,6 +94,14 @@ public final class Boot {
         kernel.register(SW_SYNC, swSync, PathAccess.ADMIN_DEBUGFS);
         kernel.register(BUFINFO, new DebugfsText(dmaBufs::bufinfo), PathAccess.ADMIN_DEBUGFS);
         kernel.register(SYNC_INFO, new DebugfsText(syncDebug::info), PathAccess.ADMIN_DEBUGFS);
+        kernel.register(
+                UVGEM_BUFFERS,
+                new DebugfsText(() -> BufferListing.render(kernel, vgem, dmaBufs)),
+                PathAccess.ADMIN_DEBUGFS);
+        kernel.register(
+                UVGEM_FENCES,
+                new DebugfsText(() -> FenceListing.render(kernel, vgem, syncDebug)),
+                PathAccess.ADMIN_DEBUGFS);
         return new Booted(kernel, new Devices(vgem, dmaBufs, swSync, syncDebug));
     }
 }

@@ -1,5 +1,6 @@
 package dev.uvgem.drivers.drm;
 
+import dev.uvgem.core.cgroup.Cgroup;
 import dev.uvgem.core.dmabuf.BufferAllocator;
 import dev.uvgem.core.dmabuf.BufferMemory;
 import dev.uvgem.core.dmabuf.DmaBuf;
@@ -234,30 +235,52 @@ public final class DrmDevice {
 
     /**
      * Creates a native GEM object of {@code size} bytes (rounded up to pages) with fresh zeroed memory and its own
-     * reservation, as {@code drm_gem_object_init}. The caller owns the one reference.
+     * reservation, as {@code drm_gem_object_init}, charged to {@code cgroup} (one buffer and its aligned size)
+     * before anything is allocated and uncharged when the object is freed. The caller owns the one reference.
+     *
+     * <p>Linux charges shmem pages to the memory cgroup as they are first touched, so a process over its limit
+     * learns it at a page fault; uvgem charges the whole size here, so the create fails instead.
      *
      * <p>Context: any thread, never blocks (the memory is allocated on first use). Locking: none.
      *
-     * @throws ErrnoException EINVAL for a non-positive size
+     * @throws ErrnoException EINVAL for a non-positive size; ENOMEM over the group's byte limit; ENOSPC over its
+     *     buffer limit
      */
-    public GemObject createObject(long size) {
+    public GemObject createObject(long size, Cgroup cgroup) {
         long aligned = Mman.pageAlign(size);
         if (size <= 0 || aligned < 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        BufferMemory memory = allocator.allocate(aligned);
+        cgroup.chargeBuffer(aligned);
+        BufferMemory memory;
         try {
-            return newObject(aligned, memory, new Reservation(), null, null);
+            memory = allocator.allocate(aligned);
         } catch (RuntimeException | Error e) {
+            cgroup.unchargeBuffer(aligned);
+            throw e;
+        }
+        try {
+            return newObject(aligned, memory, new Reservation(), null, null, cgroup, aligned);
+        } catch (RuntimeException | Error e) {
+            cgroup.unchargeBuffer(aligned);
             memory.put();
             throw e;
         }
     }
 
-    /** Creates an object that owns one reference to {@code memory}. */
+    /**
+     * Creates an object that owns one reference to {@code memory} and one charge of {@code chargedBytes} (already
+     * taken) to {@code cgroup}, both dropped when it is freed.
+     */
     GemObject newObject(
-            long size, BufferMemory memory, Reservation resv, DmaBuf importedFrom, DmaBufAttachment attachment) {
-        GemObject obj = new GemObject(this, size, memory, resv, importedFrom, attachment);
+            long size,
+            BufferMemory memory,
+            Reservation resv,
+            DmaBuf importedFrom,
+            DmaBufAttachment attachment,
+            Cgroup cgroup,
+            long chargedBytes) {
+        GemObject obj = new GemObject(this, size, memory, resv, importedFrom, attachment, cgroup, chargedBytes);
         liveObjects.incrementAndGet();
         return obj;
     }
@@ -272,7 +295,7 @@ public final class DrmDevice {
         if ((flags & O_EXCL) != 0) {
             throw new ErrnoException(Errno.EBUSY);
         }
-        DrmFile f = new DrmFile(minor, task.isAdmin());
+        DrmFile f = new DrmFile(minor, task.isAdmin(), task.cgroup());
         driver.open(this, f);
         if (minor.type() == DrmMinor.Type.PRIMARY) {
             synchronized (masterLock) {

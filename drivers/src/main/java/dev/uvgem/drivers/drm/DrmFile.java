@@ -1,5 +1,6 @@
 package dev.uvgem.drivers.drm;
 
+import dev.uvgem.core.cgroup.Cgroup;
 import dev.uvgem.core.dmabuf.DmaBuf;
 import dev.uvgem.core.vfs.OpenFile;
 import dev.uvgem.core.vfs.WaitQueue;
@@ -20,12 +21,16 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Handles are allocated lowest-free from 1, so a closed handle's number is reused by the next one.
  *
+ * <p>Accounting: objects created through the file (dumb buffers, imports of foreign dma-bufs) and the driver's
+ * fences are charged to the {@link Cgroup} of the process that opened it, as {@code drm_file} records its opener.
+ *
  * <p>Thread-safety: safe for concurrent use. Locking: the handle table is guarded by the file's table monitor;
  * the PRIME cache by the file's PRIME lock, which is taken before the device's object-name lock.
  */
 public final class DrmFile {
     private final DrmMinor minor;
     private final boolean authenticated;
+    private final Cgroup cgroup;
     private final Object table = new Object();
     private final Map<Integer, GemObject> handles = new HashMap<>();
     private final BitSet allocated = new BitSet();
@@ -38,9 +43,15 @@ public final class DrmFile {
     private volatile Object driverPrivate;
     private volatile boolean closed;
 
-    DrmFile(DrmMinor minor, boolean authenticated) {
+    DrmFile(DrmMinor minor, boolean authenticated, Cgroup cgroup) {
         this.minor = minor;
         this.authenticated = authenticated;
+        this.cgroup = cgroup;
+    }
+
+    /** Returns the group of the process that opened the file: what objects and fences made through it charge. */
+    public Cgroup cgroup() {
+        return cgroup;
     }
 
     /** Returns the node this file was opened on. */
