@@ -12,8 +12,8 @@ import dev.uvgem.core.fence.Fence;
  */
 public interface SchedBackendOps {
     /**
-     * Hands {@code job} to the hardware, as {@code run_job}. If the job's finished fence already carries an error
-     * (its entity was guilty), the driver should skip the payload.
+     * Hands {@code job} to the hardware, as {@code run_job}. If the job was cancelled ({@link
+     * SchedJob#isCancelled()}: its entity was guilty), the driver should skip the payload.
      *
      * <p>Context: the scheduler's ordered work; must not block. Locking: no scheduler lock held.
      *

@@ -182,7 +182,7 @@ public final class SchedEntity {
         }
         queue.poll();
         if (guilty) {
-            job.finished().setError(Errno.ECANCELED);
+            job.cancel();
         }
         lastScheduled = job.finished();
         return true;

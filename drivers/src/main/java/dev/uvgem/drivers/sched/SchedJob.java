@@ -30,6 +30,7 @@ public class SchedJob {
     private int nextDependency;
     private SchedFence fence;
     private int karma;
+    private volatile boolean cancelled;
 
     /** The hardware fence's completion callback, as {@code drm_sched_job.cb}. */
     final FenceCallback doneCallback = new FenceCallback() {
@@ -75,6 +76,20 @@ public class SchedJob {
     /** Returns how often the job was blamed for a hang ({@link GpuScheduler#increaseKarma}). */
     public final synchronized int karma() {
         return karma;
+    }
+
+    /**
+     * Returns whether the job was cancelled when popped (its entity was guilty): its finished fence will signal
+     * with {@code -ECANCELED}, and the driver's {@link SchedBackendOps#runJob} should skip the payload. (The kernel's
+     * drivers read the finished fence's error, which a fence here reveals only once signalled.)
+     */
+    public final boolean isCancelled() {
+        return cancelled;
+    }
+
+    void cancel() {
+        cancelled = true;
+        fence.finished().setError(Errno.ECANCELED);
     }
 
     synchronized void addKarma() {
