@@ -206,6 +206,27 @@ class GpuSchedulerTest {
     }
 
     @Test
+    void aFaultRunsTheTimeoutHandlerAtOnce() {
+        GpuScheduler sched = scheduler();
+        assertThat(sched.timeout()).isEqualTo(TIMEOUT);
+        SchedJob job = push(new SchedEntity(sched));
+        sched.fault();
+        assertThat(backend.timedOut).containsExactly(job);
+        assertThat(job.finished().status()).isEqualTo(Errno.ETIME.negative());
+        assertThat(clock.pendingTimers()).isZero();
+    }
+
+    @Test
+    void withoutATimeoutThereIsNoTdr() {
+        GpuScheduler sched = new GpuScheduler(
+                "ring", backend, clock, null, 1, GpuScheduler.TdrMode.RESTART_ON_JOB_START, Runnable::run);
+        assertThat(sched.timeout()).isNull();
+        push(new SchedEntity(sched));
+        assertThat(sched.isTimeoutArmed()).isFalse();
+        assertThat(clock.pendingTimers()).isZero();
+    }
+
+    @Test
     void aFalseAlarmPutsTheJobBackAndReArmsTheTimer() {
         GpuScheduler sched = scheduler();
         SchedEntity e = new SchedEntity(sched);
@@ -269,7 +290,9 @@ class GpuSchedulerTest {
         Fence dep = foreign();
         SchedJob q1 = push(e, dep);
         SchedJob q2 = push(e);
+        assertThat(e.queued()).isEqualTo(2);
         e.kill();
+        assertThat(e.queued()).isZero();
         assertThat(e.isStopped()).isTrue();
         assertThat(q1.finished().isSignaled()).isFalse();
         dep.signal();
