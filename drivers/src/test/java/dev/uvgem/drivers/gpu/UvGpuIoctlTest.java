@@ -64,8 +64,10 @@ class UvGpuIoctlTest {
                         .ret())
                 .isEqualTo(errno(Errno.EINVAL));
         assertThat(t.ctxCreate(fd, -1, 0)).isEqualTo(errno(Errno.EINVAL));
+        assertThat(t.ctxCreate(fd, UvGpuDriver.MAX_HANG_TIMEOUT.toNanos() + 1, 0))
+                .isEqualTo(errno(Errno.EINVAL));
         assertThat(t.ctxCreate(fd, 0, -1)).isEqualTo(errno(Errno.EINVAL));
-        assertThat(t.ctxCreate(fd, 0, 0)).isEqualTo(ctx + 1);
+        assertThat(t.ctxCreate(fd, UvGpuDriver.MAX_HANG_TIMEOUT.toNanos(), 0)).isEqualTo(ctx + 1);
     }
 
     @Test
