@@ -19,15 +19,26 @@ import dev.uvgem.uapi.UvGpuSubmitBo;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.concurrent.Executor;
 
 /**
  * A kernel for uvgpu tests: {@link DrmTestKit}'s virtual clock, dma-bufs, vgem device and process, plus a uvgpu
- * device (index 2) on the same dma-buf list whose engine is the calling thread (jobs run inside SUBMIT, hang
- * timeouts inside the clock's advance). Helpers return the result or {@code -errno}, as the syscall layer.
+ * device (index 2) on the same dma-buf list whose engine is, by default, the calling thread (jobs run inside
+ * SUBMIT, hang timeouts inside the clock's advance). Helpers return the result or {@code -errno}, as the syscall layer.
  */
 final class GpuTestKit {
     final DrmTestKit kit = new DrmTestKit();
-    final DrmDevice gpu = new DrmDevice(new UvGpuDriver(kit.clock, Runnable::run), kit.allocator, kit.dmaBufs, 2);
+    final DrmDevice gpu;
+
+    /** A kit whose GPU engine is the calling thread. */
+    GpuTestKit() {
+        this(Runnable::run);
+    }
+
+    /** A kit whose GPU engine is {@code engine}. */
+    GpuTestKit(Executor engine) {
+        gpu = new DrmDevice(new UvGpuDriver(kit.clock, engine), kit.allocator, kit.dmaBufs, 2);
+    }
 
     int openGpu() {
         return kit.task.install(gpu.render().open(OpenFile.O_RDWR, kit.task), 0);
