@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uvgem.core.fence.Fence;
 import dev.uvgem.core.fence.FenceContext;
+import dev.uvgem.core.testsupport.Threads;
 import dev.uvgem.core.time.VirtualClock;
 import dev.uvgem.drivers.vgem.VgemFence;
 import dev.uvgem.uapi.Errno;
@@ -305,6 +306,49 @@ class GpuSchedulerTest {
         assertThat(q1.scheduled().isSignaled()).isTrue();
         assertThat(backend.ran).containsExactly(running);
         assertThat(backend.freed).containsExactlyInAnyOrder(running, q1, q2);
+    }
+
+    @Test
+    void flushReturnsAtOnceForAnEmptyQueueAndTimesOutOnABlockedOne() throws Exception {
+        SchedEntity e = new SchedEntity(scheduler());
+        assertThat(e.flush(Duration.ofSeconds(1)))
+                .isEqualTo(Duration.ofSeconds(1).toNanos());
+        Fence never = foreign();
+        push(e, never);
+        Threads.Running<Long> flusher = Threads.start(() -> e.flush(Duration.ofSeconds(1)));
+        Threads.awaitParked(flusher.thread());
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(flusher.get()).isZero();
+    }
+
+    @Test
+    void flushReturnsOnceTheQueueDrains() throws Exception {
+        SchedEntity e = new SchedEntity(scheduler());
+        Fence dep = foreign();
+        push(e, dep);
+        Threads.Running<Long> flusher = Threads.start(() -> e.flush(null));
+        Threads.awaitParked(flusher.thread());
+        dep.signal();
+        assertThat(flusher.get()).isEqualTo(Long.MAX_VALUE);
+        assertThat(e.queued()).isZero();
+    }
+
+    @Test
+    void destroyFlushesForASecondThenKills() throws Exception {
+        SchedEntity e = new SchedEntity(scheduler());
+        SchedJob job = push(e, foreign());
+        Threads.Running<Boolean> destroyer = Threads.start(() -> {
+            e.destroy();
+            return true;
+        });
+        Threads.awaitParked(destroyer.thread());
+        assertThat(e.isStopped()).isFalse();
+        clock.advance(SchedEntity.MAX_WAIT_SCHED_ENTITY_Q_EMPTY);
+        assertThat(destroyer.get()).isTrue();
+        assertThat(e.isStopped()).isTrue();
+        assertThat(job.finished().isSignaled())
+                .as("still waits for its dependency")
+                .isFalse();
     }
 
     @Test
