@@ -31,6 +31,8 @@ public final class Uvgem implements AutoCloseable {
     public static final String CARD0 = "/dev/dri/card0";
     /** The vGEM render node. */
     public static final String RENDER_D128 = "/dev/dri/renderD128";
+    /** The null device. */
+    public static final String DEV_NULL = "/dev/null";
     /** The sw_sync timeline file (privileged; debugfs). */
     public static final String SW_SYNC = "/sys/kernel/debug/sync/sw_sync";
     /** The dma-buf debug listing (privileged; debugfs). */

@@ -19,6 +19,7 @@ import java.util.concurrent.Executor;
  * <tr><th>path</th><th>what</th><th>who may open</th></tr>
  * <tr><td>/dev/dri/card0</td><td>vgem, primary node</td><td>everyone</td></tr>
  * <tr><td>/dev/dri/renderD128</td><td>vgem, render node</td><td>everyone</td></tr>
+ * <tr><td>/dev/null</td><td>the null device: reads at end of file</td><td>everyone</td></tr>
  * <tr><td>/sys/kernel/debug/sync/sw_sync</td><td>a new sw_sync timeline per open</td><td>admin, with debugfs</td></tr>
  * <tr><td>/sys/kernel/debug/dma_buf/bufinfo</td><td>every dma-buf with its fences</td><td>admin, with debugfs</td></tr>
  * <tr><td>/sys/kernel/debug/sync/info</td><td>every sw_sync timeline with its points</td><td>admin, with debugfs</td></tr>
@@ -33,6 +34,8 @@ public final class Boot {
     public static final String CARD0 = "/dev/dri/card0";
     /** The vGEM render node. */
     public static final String RENDER_D128 = "/dev/dri/renderD128";
+    /** The null device. */
+    public static final String DEV_NULL = "/dev/null";
     /** The sw_sync timeline file. */
     public static final String SW_SYNC = "/sys/kernel/debug/sync/sw_sync";
     /** The dma-buf debug text. */
@@ -103,6 +106,7 @@ public final class Boot {
         SwSyncDevice swSync = new SwSyncDevice(config.clock(), syncDebug);
         kernel.register(CARD0, vgem.primary(), PathAccess.EVERYONE);
         kernel.register(RENDER_D128, vgem.render(), PathAccess.EVERYONE);
+        kernel.register(DEV_NULL, DevNull.INSTANCE, PathAccess.EVERYONE);
         kernel.register(SW_SYNC, swSync, PathAccess.ADMIN_DEBUGFS);
         kernel.register(BUFINFO, new DebugfsText(dmaBufs::bufinfo), PathAccess.ADMIN_DEBUGFS);
         kernel.register(SYNC_INFO, new DebugfsText(syncDebug::info), PathAccess.ADMIN_DEBUGFS);

@@ -5,7 +5,9 @@ import dev.uvgem.core.dmabuf.BufferMemory;
 import dev.uvgem.core.dmabuf.DmaBuf;
 import dev.uvgem.core.dmabuf.DmaBufAttachment;
 import dev.uvgem.core.dmabuf.DmaBufRegistry;
+import dev.uvgem.core.fence.Fence;
 import dev.uvgem.core.resv.Reservation;
+import dev.uvgem.core.time.Clock;
 import dev.uvgem.core.vfs.Mapping;
 import dev.uvgem.core.vfs.OpenFile;
 import dev.uvgem.core.vfs.Task;
@@ -52,6 +54,8 @@ public final class DrmDevice {
     private final Object masterLock = new Object();
     private final Map<Integer, DrmIoctlDesc> coreIoctls = new ConcurrentHashMap<>(DrmCoreIoctls.table());
     private final AtomicInteger liveObjects = new AtomicInteger();
+    private final AtomicInteger liveSyncobjs = new AtomicInteger();
+    private final Clock clock;
     private final AtomicInteger openFiles = new AtomicInteger();
     private final String name;
     private DrmFile master;
@@ -73,6 +77,10 @@ public final class DrmDevice {
         this.render =
                 features.contains(DrmFeature.RENDER) ? new DrmMinor(this, DrmMinor.Type.RENDER, 128 + index) : null;
         this.name = driver.name();
+        this.clock = driver.clock();
+        if (clock == null && (hasFeature(DrmFeature.SYNCOBJ) || hasFeature(DrmFeature.SYNCOBJ_TIMELINE))) {
+            throw new IllegalArgumentException("a driver with sync objects must give the kernel clock: " + name);
+        }
     }
 
     /** Creates device 0: {@code card0} and {@code renderD128}. */
@@ -98,6 +106,16 @@ public final class DrmDevice {
     /** Returns the device name importers attach under (the driver name). */
     public String name() {
         return name;
+    }
+
+    /** Returns the kernel clock the driver runs on (syncobj waits and stamps), or null if the driver has none. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Returns the kernel's signalled stub fence, as {@code dma_fence_get_stub}. */
+    public Fence stubFence() {
+        return dmaBufs.stub();
     }
 
     /** Returns the primary node ({@code /dev/dri/cardN}). */
@@ -172,6 +190,26 @@ public final class DrmDevice {
     /** Returns the number of GEM objects not yet freed. */
     public int liveObjects() {
         return liveObjects.get();
+    }
+
+    /** Returns the number of sync objects not yet freed (held by a handle, an fd or an ioctl in progress). */
+    public int liveSyncobjs() {
+        return liveSyncobjs.get();
+    }
+
+    /**
+     * Creates a sync object with no fence, as {@code drm_syncobj_create}; the caller owns its one reference.
+     *
+     * <p>Context: any thread, never blocks. Locking: none.
+     */
+    public DrmSyncobj createSyncobj() {
+        DrmSyncobj s = new DrmSyncobj(this);
+        liveSyncobjs.incrementAndGet();
+        return s;
+    }
+
+    void syncobjFreed() {
+        liveSyncobjs.decrementAndGet();
     }
 
     /** Returns the number of open files on the device's nodes. */
@@ -250,13 +288,16 @@ public final class DrmDevice {
     }
 
     /**
-     * Releases a file whose last reference went, as {@code drm_file_free}: its handles, its mastership, then the
-     * driver's post-close hook.
+     * Releases a file whose last reference went, as {@code drm_file_free}: its GEM and syncobj handles, its
+     * mastership, then the driver's post-close hook.
      */
     void release(DrmFile f) {
         try {
             if (hasFeature(DrmFeature.GEM)) {
                 f.releaseAllHandles();
+            }
+            if (hasFeature(DrmFeature.SYNCOBJ)) {
+                f.syncobjs().releaseAll();
             }
             if (f.isPrimary()) {
                 synchronized (masterLock) {

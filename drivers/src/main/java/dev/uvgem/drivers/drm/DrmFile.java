@@ -15,8 +15,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One open of a DRM node, as {@code struct drm_file}: the per-client GEM handle table, the PRIME cache mapping
- * handles to the dma-bufs they were exported as or imported from, authentication and master state, and the
- * driver's per-file data.
+ * handles to the dma-bufs they were exported as or imported from, the sync object handles ({@link
+ * DrmSyncobjTable}), authentication and master state, and the driver's per-file data.
  *
  * <p>Handles are allocated lowest-free from 1, so a closed handle's number is reused by the next one.
  *
@@ -33,6 +33,7 @@ public final class DrmFile {
     private final Map<Integer, DmaBuf> primeByHandle = new HashMap<>();
     private final Map<DmaBuf, Integer> primeByBuf = new IdentityHashMap<>();
     private final WaitQueue eventWait = new WaitQueue();
+    private final DrmSyncobjTable syncobjs = new DrmSyncobjTable();
     private volatile OpenFile file;
     private volatile Object driverPrivate;
     private volatile boolean closed;
@@ -92,6 +93,11 @@ public final class DrmFile {
     /** Returns the queue woken when DRM events arrive (none are generated yet). */
     WaitQueue eventWait() {
         return eventWait;
+    }
+
+    /** Returns the file's sync object handles, as {@code drm_file.syncobj_idr}. */
+    public DrmSyncobjTable syncobjs() {
+        return syncobjs;
     }
 
     /** Returns the driver's per-file data, as {@code drm_file.driver_priv}. */

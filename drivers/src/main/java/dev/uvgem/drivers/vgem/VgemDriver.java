@@ -71,6 +71,7 @@ public final class VgemDriver implements DrmDriver {
     }
 
     /** Returns the kernel clock. */
+    @Override
     public Clock clock() {
         return clock;
     }
@@ -102,7 +103,7 @@ public final class VgemDriver implements DrmDriver {
 
     @Override
     public Set<DrmFeature> features() {
-        return EnumSet.of(DrmFeature.GEM, DrmFeature.RENDER);
+        return EnumSet.of(DrmFeature.GEM, DrmFeature.RENDER, DrmFeature.SYNCOBJ, DrmFeature.SYNCOBJ_TIMELINE);
     }
 
     @Override
