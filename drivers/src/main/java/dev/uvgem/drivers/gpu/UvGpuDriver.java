@@ -135,9 +135,19 @@ public final class UvGpuDriver implements DrmDriver {
         return 0;
     }
 
+    /** Returns the kernel clock (hang timeouts, DURATION commands, the DRM core's syncobj waits). */
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
+    /**
+     * GEM, a render node, and sync objects (binary and timeline) from the DRM core: an out-fence sync_file can be
+     * imported into a syncobj on the GPU's own file.
+     */
     @Override
     public Set<DrmFeature> features() {
-        return EnumSet.of(DrmFeature.GEM, DrmFeature.RENDER);
+        return EnumSet.of(DrmFeature.GEM, DrmFeature.RENDER, DrmFeature.SYNCOBJ, DrmFeature.SYNCOBJ_TIMELINE);
     }
 
     @Override

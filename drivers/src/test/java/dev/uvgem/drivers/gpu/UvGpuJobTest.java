@@ -18,6 +18,9 @@ import dev.uvgem.drivers.drm.GemObject;
 import dev.uvgem.drivers.sched.SchedFence;
 import dev.uvgem.uapi.DmaBufExportSyncFile;
 import dev.uvgem.uapi.DmaBufIoctl;
+import dev.uvgem.uapi.DrmSyncobj;
+import dev.uvgem.uapi.DrmSyncobjCreate;
+import dev.uvgem.uapi.DrmSyncobjHandle;
 import dev.uvgem.uapi.Errno;
 import dev.uvgem.uapi.UvGpu;
 import dev.uvgem.uapi.UvGpuCmd;
@@ -154,6 +157,35 @@ class UvGpuJobTest {
         assertThat(secondFence.isSignaled()).isFalse();
         kit.clock.advanceNanos(10);
         assertThat(secondFence.status()).isEqualTo(1);
+    }
+
+    @Test
+    void anOutFenceGoesIntoASyncobjOfTheGpuFile() {
+        UvGpuSubmit s = t.submit(fd, t.request(ctx, UvGpu.SUBMIT_OUT_FENCE, bos(), new UvGpuCmd[] {duration(5)}, -1));
+        Fence job = SyncFile.getFence(kit.task, s.outFenceFd());
+        DrmTestKit.Result created = kit.call(fd, DrmSyncobj.IOCTL_CREATE, b -> new DrmSyncobjCreate(0, 0).write(b));
+        assertThat(created.ret()).isZero();
+        int syncobj = DrmSyncobjCreate.read(created.arg()).handle();
+        assertThat(kit.call(
+                                fd,
+                                DrmSyncobj.IOCTL_FD_TO_HANDLE,
+                                b -> new DrmSyncobjHandle(
+                                                syncobj,
+                                                DrmSyncobj.FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE,
+                                                s.outFenceFd(),
+                                                0,
+                                                0)
+                                        .write(b))
+                        .ret())
+                .isZero();
+        DrmTestKit.Result exported = kit.call(
+                fd,
+                DrmSyncobj.IOCTL_HANDLE_TO_FD,
+                b -> new DrmSyncobjHandle(syncobj, DrmSyncobj.HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE, -1, 0, 0).write(b));
+        assertThat(exported.ret()).isZero();
+        assertThat(SyncFile.getFence(
+                        kit.task, DrmSyncobjHandle.read(exported.arg()).fd()))
+                .isSameAs(job);
     }
 
     @Test
