@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.uvgem.api.BufferObject;
 import dev.uvgem.api.DmaBufFd;
 import dev.uvgem.api.MappedMemory;
+import dev.uvgem.api.RawFile;
 import dev.uvgem.api.SwSyncTimelineFd;
 import dev.uvgem.api.SyncFileFd;
+import dev.uvgem.api.SyncObjFd;
 import dev.uvgem.api.Syscalls;
+import dev.uvgem.api.TimelineSyncObj;
 import dev.uvgem.api.Uvgem;
 import dev.uvgem.api.UvgemFile;
 import dev.uvgem.api.VgemDevice;
@@ -171,6 +174,33 @@ class DaemonIntegrationTest {
             }
             assertThat(sum).isZero();
         }
+    }
+
+    /** Two processes share a timeline sync object by its opaque fd; a wait parked in the daemon wakes on a point. */
+    @Test
+    void twoProcessesShareATimelineSyncObject() throws Exception {
+        try (Uvgem producer = user("producer");
+                Uvgem consumer = user("consumer");
+                VgemDevice mine = producer.openVgem();
+                VgemDevice theirs = consumer.openVgemRender();
+                TimelineSyncObj timeline = mine.createTimelineSyncObj()) {
+            byte[] token;
+            try (SyncObjFd exported = timeline.export()) {
+                token = exported.send();
+            }
+            try (RawFile received = consumer.receive(token);
+                    TimelineSyncObj imported = theirs.importTimelineSyncObj(received)) {
+                CompletableFuture<Boolean> wait = CompletableFuture.supplyAsync(() -> imported.awaitSubmit(2, null));
+                awaitTrue("the wait is parked in the daemon", () -> imported.lastSubmitted() == 0);
+                timeline.signal(1);
+                assertThat(imported.query()).isEqualTo(1);
+                assertThat(wait).isNotDone();
+                timeline.signal(2);
+                assertThat(wait.get(10, TimeUnit.SECONDS)).isTrue();
+                assertThat(imported.await(2, Duration.ZERO)).isTrue();
+            }
+        }
+        awaitTrue("no sync object left", () -> daemon.devices().vgem().liveSyncobjs() == 0);
     }
 
     /** One connection, two threads: one parked in poll while the other signals through the same connection. */

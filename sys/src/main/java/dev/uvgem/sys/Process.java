@@ -1,5 +1,6 @@
 package dev.uvgem.sys;
 
+import dev.uvgem.core.cgroup.Cgroup;
 import dev.uvgem.core.time.Clock;
 import dev.uvgem.core.vfs.Mapping;
 import dev.uvgem.core.vfs.OpenFile;
@@ -21,9 +22,11 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
+import java.util.function.ObjIntConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -91,6 +94,8 @@ public final class Process implements Task {
     private final String comm;
     private final boolean admin;
     private final FdTable fds;
+    private final Cgroup cgroup;
+    private final AtomicInteger filesInFlight = new AtomicInteger();
     private final AtomicBoolean exited = new AtomicBoolean();
     private final Map<Long, Mapping> mappings = new HashMap<>(); // guarded by itself
     private long nextMapAddress = MMAP_BASE; // guarded by mappings
@@ -100,7 +105,10 @@ public final class Process implements Task {
         this.pid = pid;
         this.comm = truncateComm(comm);
         this.admin = admin;
-        this.fds = new FdTable(kernel.config().limits().maxOpenFds());
+        KernelConfig.ProcessLimits limits = kernel.config().limits();
+        this.fds = new FdTable(limits.maxOpenFds());
+        this.cgroup = new Cgroup(
+                this.comm + "[" + pid + "]", limits.maxBuffers(), limits.maxBufferBytes(), limits.maxFences());
     }
 
     // ---- identity and diagnostics ----
@@ -136,6 +144,58 @@ public final class Process implements Task {
      */
     public int[] openFds() {
         return fds.openFds();
+    }
+
+    /**
+     * Runs {@code action} on every open file with its fd, ascending, each file referenced while the action runs;
+     * an fd closed meanwhile is skipped. For debug listings.
+     *
+     * <p>Context: any thread; the action runs on it, and so does a release if the action's file was closed
+     * meanwhile. Locking: takes the fd table's monitor briefly per fd; none held while the action runs.
+     */
+    void forEachFile(ObjIntConsumer<OpenFile> action) {
+        for (int fd : fds.openFds()) {
+            OpenFile file;
+            try {
+                file = fds.fget(fd);
+            } catch (ErrnoException e) { // closed meanwhile
+                continue;
+            }
+            try {
+                action.accept(file, fd);
+            } finally {
+                file.put();
+            }
+        }
+    }
+
+    /**
+     * Returns the number of files this process sent with {@link #fdSend} that are still in flight (neither received
+     * nor expired); they stay charged to it after it exits.
+     *
+     * <p>Context: any thread, never blocks. Locking: none.
+     */
+    public int filesInFlight() {
+        return filesInFlight.get();
+    }
+
+    /**
+     * Charges one file in flight, as {@code unix_inflight} after the {@code too_many_unix_fds} check: refused while
+     * more files than the fd limit are in flight from an unprivileged process (Linux counts per user and exempts
+     * CAP_SYS_ADMIN; uvgem counts per process and exempts admin processes). Check and increment are not one atomic
+     * step, as on Linux: racing senders may pass the limit by their number.
+     */
+    boolean chargeInFlight() {
+        if (!admin && filesInFlight.get() > fds.limit()) {
+            return false;
+        }
+        filesInFlight.incrementAndGet();
+        return true;
+    }
+
+    /** Uncharges a file {@link #chargeInFlight} charged: it was received, expired or dropped. */
+    void unchargeInFlight() {
+        filesInFlight.decrementAndGet();
     }
 
     /**
@@ -184,6 +244,14 @@ public final class Process implements Task {
     @Override
     public boolean isAdmin() {
         return admin;
+    }
+
+    /**
+     * {@inheritDoc} It outlives the process while anything charged to it (a buffer another process holds) lives.
+     */
+    @Override
+    public Cgroup cgroup() {
+        return cgroup;
     }
 
     @Override
@@ -560,14 +628,15 @@ public final class Process implements Task {
      * the token's expiry on the kernel clock.
      *
      * @param token receives the {@value Kernel#FD_TOKEN_BYTES}-byte token
-     * @return 0; -EFAULT if {@code token} is null or shorter than 16 bytes; -EBADF
+     * @return 0; -EFAULT if {@code token} is null or shorter than 16 bytes; -EBADF; -ETOOMANYREFS if more files
+     *     than the fd limit are in flight from this (unprivileged) process, as SCM_RIGHTS reports it
      */
     public long fdSend(int fd, byte[] token) {
         return syscall("fdSend", () -> {
             if (token == null || token.length < Kernel.FD_TOKEN_BYTES) {
                 throw new ErrnoException(Errno.EFAULT);
             }
-            byte[] t = kernel.send(fds.fget(fd));
+            byte[] t = kernel.send(fds.fget(fd), this);
             System.arraycopy(t, 0, token, 0, t.length);
             return 0;
         });
@@ -801,6 +870,11 @@ public final class Process implements Task {
         @Override
         public String comm() {
             return Process.this.comm();
+        }
+
+        @Override
+        public Cgroup cgroup() {
+            return Process.this.cgroup();
         }
 
         void unpin() {

@@ -44,6 +44,7 @@ final class DrmCoreIoctls {
         add(t, Drm.IOCTL_MODE_CREATE_DUMB, 0, "DRM_IOCTL_MODE_CREATE_DUMB", DrmCoreIoctls::createDumb);
         add(t, Drm.IOCTL_MODE_MAP_DUMB, 0, "DRM_IOCTL_MODE_MAP_DUMB", DrmCoreIoctls::mapDumb);
         add(t, Drm.IOCTL_MODE_DESTROY_DUMB, 0, "DRM_IOCTL_MODE_DESTROY_DUMB", DrmCoreIoctls::destroyDumb);
+        DrmSyncobjIoctls.addTo(t);
         return t;
     }
 

@@ -1,5 +1,6 @@
 package dev.uvgem.drivers.drm;
 
+import dev.uvgem.core.cgroup.Cgroup;
 import dev.uvgem.core.dmabuf.DmaBuf;
 import dev.uvgem.core.vfs.OpenFile;
 import dev.uvgem.core.vfs.WaitQueue;
@@ -15,10 +16,13 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One open of a DRM node, as {@code struct drm_file}: the per-client GEM handle table, the PRIME cache mapping
- * handles to the dma-bufs they were exported as or imported from, authentication and master state, and the
- * driver's per-file data.
+ * handles to the dma-bufs they were exported as or imported from, the sync object handles ({@link
+ * DrmSyncobjTable}), authentication and master state, and the driver's per-file data.
  *
  * <p>Handles are allocated lowest-free from 1, so a closed handle's number is reused by the next one.
+ *
+ * <p>Accounting: objects created through the file (dumb buffers, imports of foreign dma-bufs) and the driver's
+ * fences are charged to the {@link Cgroup} of the process that opened it, as {@code drm_file} records its opener.
  *
  * <p>Thread-safety: safe for concurrent use. Locking: the handle table is guarded by the file's table monitor;
  * the PRIME cache by the file's PRIME lock, which is taken before the device's object-name lock.
@@ -26,6 +30,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class DrmFile {
     private final DrmMinor minor;
     private final boolean authenticated;
+    private final Cgroup cgroup;
     private final Object table = new Object();
     private final Map<Integer, GemObject> handles = new HashMap<>();
     private final BitSet allocated = new BitSet();
@@ -33,13 +38,20 @@ public final class DrmFile {
     private final Map<Integer, DmaBuf> primeByHandle = new HashMap<>();
     private final Map<DmaBuf, Integer> primeByBuf = new IdentityHashMap<>();
     private final WaitQueue eventWait = new WaitQueue();
+    private final DrmSyncobjTable syncobjs = new DrmSyncobjTable();
     private volatile OpenFile file;
     private volatile Object driverPrivate;
     private volatile boolean closed;
 
-    DrmFile(DrmMinor minor, boolean authenticated) {
+    DrmFile(DrmMinor minor, boolean authenticated, Cgroup cgroup) {
         this.minor = minor;
         this.authenticated = authenticated;
+        this.cgroup = cgroup;
+    }
+
+    /** Returns the group of the process that opened the file: what objects and fences made through it charge. */
+    public Cgroup cgroup() {
+        return cgroup;
     }
 
     /** Returns the node this file was opened on. */
@@ -92,6 +104,11 @@ public final class DrmFile {
     /** Returns the queue woken when DRM events arrive (none are generated yet). */
     WaitQueue eventWait() {
         return eventWait;
+    }
+
+    /** Returns the file's sync object handles, as {@code drm_file.syncobj_idr}. */
+    public DrmSyncobjTable syncobjs() {
+        return syncobjs;
     }
 
     /** Returns the driver's per-file data, as {@code drm_file.driver_priv}. */
