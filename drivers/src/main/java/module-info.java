@@ -4,5 +4,7 @@ module dev.uvgem.drivers {
 
     exports dev.uvgem.drivers.display;
     exports dev.uvgem.drivers.drm;
+    exports dev.uvgem.drivers.gpu;
+    exports dev.uvgem.drivers.sched;
     exports dev.uvgem.drivers.vgem;
 }

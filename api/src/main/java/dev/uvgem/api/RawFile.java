@@ -26,8 +26,18 @@ public final class RawFile extends UvgemFile {
         return new SwSyncTimelineFd(sys, fd);
     }
 
+    /** Takes this fd over as an opaque sync object fd; this object must not be used afterwards. */
+    public SyncObjFd asSyncObj() {
+        return new SyncObjFd(sys, fd);
+    }
+
     /** Takes this fd over as a vGEM device; this object must not be used afterwards. */
     public VgemDevice asVgemDevice() {
         return new VgemDevice(sys, fd);
+    }
+
+    /** Takes this fd over as a uvgpu device; this object must not be used afterwards. */
+    public GpuDevice asGpuDevice() {
+        return new GpuDevice(sys, fd);
     }
 }

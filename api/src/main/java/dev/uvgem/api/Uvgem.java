@@ -33,12 +33,22 @@ public final class Uvgem implements AutoCloseable {
     public static final String RENDER_D128 = "/dev/dri/renderD128";
     /** The virtual display (vkms), primary node. */
     public static final String CARD1 = "/dev/dri/card1";
+    /** The null device. */
+    public static final String DEV_NULL = "/dev/null";
     /** The sw_sync timeline file (privileged; debugfs). */
     public static final String SW_SYNC = "/sys/kernel/debug/sync/sw_sync";
     /** The dma-buf debug listing (privileged; debugfs). */
     public static final String BUFINFO = "/sys/kernel/debug/dma_buf/bufinfo";
     /** The sync debug listing (privileged; debugfs). */
     public static final String SYNC_INFO = "/sys/kernel/debug/sync/info";
+    /** uvgem's buffer listing: size, owner, holders and fences of every vgem buffer (privileged; debugfs). */
+    public static final String UVGEM_BUFFERS = "/sys/kernel/debug/uvgem/buffers";
+    /** uvgem's fence listing: state, age and owner of every vgem fence and sw_sync point (privileged; debugfs). */
+    public static final String UVGEM_FENCES = "/sys/kernel/debug/uvgem/fences";
+    /** The uvgpu (virtual GPU) primary node. */
+    public static final String CARD2 = "/dev/dri/card2";
+    /** The uvgpu render node. */
+    public static final String RENDER_D130 = "/dev/dri/renderD130";
 
     private static final int O_RDWR = 2;
     private static final int O_CLOEXEC = 0x80000;
@@ -94,6 +104,16 @@ public final class Uvgem implements AutoCloseable {
     /** Opens the vGEM render node (no dumb-buffer ioctls there, as on Linux). */
     public VgemDevice openVgemRender() {
         return new VgemDevice(sys, Check.fd(sys.open(RENDER_D128, O_RDWR | O_CLOEXEC)));
+    }
+
+    /** Opens the uvgpu (virtual GPU) primary node. */
+    public GpuDevice openGpu() {
+        return new GpuDevice(sys, Check.fd(sys.open(CARD2, O_RDWR | O_CLOEXEC)));
+    }
+
+    /** Opens the uvgpu render node. */
+    public GpuDevice openGpuRender() {
+        return new GpuDevice(sys, Check.fd(sys.open(RENDER_D130, O_RDWR | O_CLOEXEC)));
     }
 
     /**

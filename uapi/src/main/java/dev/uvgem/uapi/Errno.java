@@ -14,6 +14,8 @@ public enum Errno {
     EPERM(1),
     /** No such file or directory (or: no such handle, fence or token). */
     ENOENT(2),
+    /** No such process (a GPU scheduler entity was killed before its job ran). */
+    ESRCH(3),
     /** Interrupted system call. */
     EINTR(4),
     /** I/O error. */
@@ -66,6 +68,8 @@ public enum Errno {
     EOPNOTSUPP(95),
     /** Transport endpoint is not connected (a remote client whose daemon connection is closed or broken). */
     ENOTCONN(107),
+    /** Too many references (SCM_RIGHTS: more files in flight from the sender than its fd limit). */
+    ETOOMANYREFS(109),
     /** Connection timed out (vgem: the fence had already expired). */
     ETIMEDOUT(110),
     /** Operation already in progress (ww_mutex: already held by this context). */

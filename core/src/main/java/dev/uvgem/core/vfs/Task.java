@@ -1,5 +1,6 @@
 package dev.uvgem.core.vfs;
 
+import dev.uvgem.core.cgroup.Cgroup;
 import dev.uvgem.uapi.ErrnoException;
 
 /**
@@ -32,4 +33,14 @@ public interface Task {
 
     /** Returns the process's command name, at most 15 characters, as {@code current->comm}. */
     String comm();
+
+    /**
+     * Returns the group the process's buffers and fences are charged to (its per-process limits). A task outside
+     * any process (a test harness, a kernel thread) is in {@link Cgroup#ROOT}, which has no limits.
+     *
+     * <p>Context: any thread, never blocks. Locking: none.
+     */
+    default Cgroup cgroup() {
+        return Cgroup.ROOT;
+    }
 }

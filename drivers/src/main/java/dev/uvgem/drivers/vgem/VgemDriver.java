@@ -71,6 +71,7 @@ public final class VgemDriver implements DrmDriver {
     }
 
     /** Returns the kernel clock. */
+    @Override
     public Clock clock() {
         return clock;
     }
@@ -102,7 +103,7 @@ public final class VgemDriver implements DrmDriver {
 
     @Override
     public Set<DrmFeature> features() {
-        return EnumSet.of(DrmFeature.GEM, DrmFeature.RENDER);
+        return EnumSet.of(DrmFeature.GEM, DrmFeature.RENDER, DrmFeature.SYNCOBJ, DrmFeature.SYNCOBJ_TIMELINE);
     }
 
     @Override
@@ -134,7 +135,7 @@ public final class VgemDriver implements DrmDriver {
     @Override
     public DumbBuffer dumbCreate(DrmDevice device, DrmFile file, int width, int height, int bpp) {
         DrmDumb.Layout layout = DrmDumb.size(width, height, bpp, 8, 0);
-        GemObject obj = device.createObject(layout.size());
+        GemObject obj = device.createObject(layout.size(), file.cgroup());
         try {
             int handle = file.handleCreate(obj);
             return new DumbBuffer(handle, layout.pitch(), layout.size());
@@ -147,9 +148,12 @@ public final class VgemDriver implements DrmDriver {
      * FENCE_ATTACH: creates a fence (its expiry armed from now) and adds it to the buffer's reservation as a
      * writer ({@link Vgem#VGEM_FENCE_WRITE}) or a reader, refusing with EBUSY if it would conflict with a pending
      * fence: a writer with any, a reader with a writer. On every failure after creation the new fence is signalled.
+     * The fence is charged to the file's {@link DrmFile#cgroup() group} until it signals (by FENCE_SIGNAL, expiry
+     * or the file's close); the charge is taken where the kernel allocates the fence, after the handle lookup.
      *
-     * @throws ErrnoException EINVAL for unknown flags or a non-zero pad; ENOENT for an unknown handle; EBUSY on
-     *     conflict; ENOMEM; ENOSPC when the file has used up its ids
+     * @throws ErrnoException EINVAL for unknown flags or a non-zero pad; ENOENT for an unknown handle; ENOSPC when
+     *     the group has its limit of outstanding fences (uvgem's limit; Linux has none) or the file has used up its
+     *     ids; EBUSY on conflict; ENOMEM
      */
     long attach(DrmFile file, ByteBuffer data, Task task) {
         VgemFenceAttach a = VgemFenceAttach.read(data);
@@ -162,7 +166,7 @@ public final class VgemDriver implements DrmDriver {
         GemObject obj = file.lookup(a.handle(), Errno.ENOENT);
         try {
             boolean write = (a.flags() & Vgem.VGEM_FENCE_WRITE) != 0;
-            VgemFence fence = new VgemFence(clock, fenceTimeout);
+            VgemFence fence = new VgemFence(clock, fenceTimeout, file.cgroup());
             try {
                 Reservation resv = obj.resv();
                 if (!resv.testSignaled(ResvUsage.rw(write))) {
@@ -214,6 +218,23 @@ public final class VgemDriver implements DrmDriver {
      */
     public static int outstandingFences(DrmFile file) {
         return file.driverPrivate(VgemFile.class).outstanding();
+    }
+
+    /**
+     * A fence of a file's table: its id and the fence (signalled already if it expired).
+     *
+     * @param id the id FENCE_ATTACH returned
+     * @param fence the fence
+     */
+    public record FenceSlot(int id, VgemFence fence) {}
+
+    /**
+     * Returns the fences of {@code file} still waiting for FENCE_SIGNAL, by id (for debug listings).
+     *
+     * <p>Context: any thread. Locking: takes the file's fence-table monitor briefly.
+     */
+    public static List<FenceSlot> fences(DrmFile file) {
+        return file.driverPrivate(VgemFile.class).slots();
     }
 
     /**
