@@ -163,6 +163,31 @@ final class DrmSyncobjIoctls {
         return 0;
     }
 
+    /** The work a handler does on one referenced syncobj. */
+    @FunctionalInterface
+    private interface SyncobjOp {
+        void apply(DrmSyncobj syncobj);
+    }
+
+    /** Runs {@code op} on {@code s}, then puts the caller's reference, whatever {@code op} throws; returns 0. */
+    private static long withSyncobj(DrmSyncobj s, SyncobjOp op) {
+        try {
+            op.apply(s);
+        } finally {
+            s.put();
+        }
+        return 0;
+    }
+
+    /** Makes {@code fence} the syncobj's point {@code point}, or with point 0 its fence (a whole timeline goes). */
+    private static void setPoint(DrmSyncobj s, long point, Fence fence) {
+        if (point != 0) {
+            s.addPoint(fence, point);
+        } else {
+            s.replaceFence(fence);
+        }
+    }
+
     /** The fence of {@code handle}'s {@code point} as {@link DrmSyncobj#findFence} finds it (ENOENT if unknown). */
     private static Fence findFence(DrmFile file, int handle, long point, boolean waitForSubmit) {
         DrmSyncobj s = find(file, handle);
@@ -206,16 +231,12 @@ final class DrmSyncobjIoctls {
         requireSyncobj(file);
         DrmSyncobjCreate args = DrmSyncobjCreate.read(data);
         check((args.flags() & ~CREATE_SIGNALED) == 0);
-        DrmSyncobj s = file.device().createSyncobj();
-        try {
+        return withSyncobj(file.device().createSyncobj(), s -> {
             if ((args.flags() & CREATE_SIGNALED) != 0) {
                 s.signal();
             }
             data.putInt(0, file.syncobjs().install(s));
-        } finally {
-            s.put();
-        }
-        return 0;
+        });
     }
 
     /** DESTROY: pad first, then an unknown handle is EINVAL (not ENOENT). */
@@ -244,14 +265,9 @@ final class DrmSyncobjIoctls {
             return 0;
         }
         check(point == 0);
-        DrmSyncobj s = file.syncobjs().find(args.handle());
-        check(s != null);
-        try {
-            data.putInt(8, task.install(DrmSyncobjFileOps.open(s), O_CLOEXEC));
-        } finally {
-            s.put();
-        }
-        return 0;
+        DrmSyncobj found = file.syncobjs().find(args.handle());
+        check(found != null);
+        return withSyncobj(found, s -> data.putInt(8, task.install(DrmSyncobjFileOps.open(s), O_CLOEXEC)));
     }
 
     /**
@@ -267,17 +283,7 @@ final class DrmSyncobjIoctls {
         if ((args.flags() & FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE) != 0) {
             Fence fence = SyncFile.getFence(task, args.fd());
             check(fence != null);
-            DrmSyncobj s = find(file, args.handle());
-            try {
-                if (point != 0) {
-                    s.addPoint(fence, point);
-                } else {
-                    s.replaceFence(fence);
-                }
-            } finally {
-                s.put();
-            }
-            return 0;
+            return withSyncobj(find(file, args.handle()), s -> setPoint(s, point, fence));
         }
         check(point == 0);
         OpenFile f;
@@ -412,20 +418,16 @@ final class DrmSyncobjIoctls {
         requireTimeline(file);
         DrmSyncobjTransfer args = DrmSyncobjTransfer.read(data);
         check(args.pad() == 0);
-        DrmSyncobj dst = find(file, args.dstHandle());
-        try {
+        return withSyncobj(find(file, args.dstHandle()), dst -> {
             check((args.flags() & ~WAIT_FLAGS_WAIT_FOR_SUBMIT) == 0);
             Fence fence = findFence(
                     file, args.srcHandle(), args.srcPoint(), (args.flags() & WAIT_FLAGS_WAIT_FOR_SUBMIT) != 0);
-            if (args.dstPoint() != 0) {
-                dst.addPoint(FenceUnwrap.merge(file.device().clock(), fence), args.dstPoint());
-            } else {
-                dst.replaceFence(fence);
-            }
-        } finally {
-            dst.put();
-        }
-        return 0;
+            // A new point is the source fence flattened (no chain in a chain); point 0 takes it as it is.
+            setPoint(
+                    dst,
+                    args.dstPoint(),
+                    args.dstPoint() != 0 ? FenceUnwrap.merge(file.device().clock(), fence) : fence);
+        });
     }
 
     /**
@@ -437,13 +439,9 @@ final class DrmSyncobjIoctls {
         DrmSyncobjEventfd args = DrmSyncobjEventfd.read(data);
         check((args.flags() & ~WAIT_FLAGS_WAIT_AVAILABLE) == 0);
         check(args.pad() == 0);
-        DrmSyncobj s = find(file, args.handle());
-        try {
+        return withSyncobj(find(file, args.handle()), s -> {
             EventFdContext ctx = task.file(args.fd()).privateData(EventFdContext.class, Errno.EINVAL);
             s.addWaiter(new DrmSyncobjEventfdEntry(ctx, args.point(), args.flags()));
-        } finally {
-            s.put();
-        }
-        return 0;
+        });
     }
 }
