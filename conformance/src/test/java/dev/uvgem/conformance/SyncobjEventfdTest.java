@@ -55,16 +55,28 @@ class SyncobjEventfdTest extends SyncobjSuite {
         return IgtSyncobj.attachSwSync(sys, fd, handle, point);
     }
 
+    /** The two eventfds a wait subtest registers on one point: for its signal, and for its fence (WAIT_AVAILABLE). */
+    private record Registered(int evWait, int evAvail) {}
+
+    /** The registrations every wait subtest makes: a new eventfd for each of {@link Registered}'s two. */
+    private Registered register(int syncobj, long point) {
+        Registered ev = new Registered(newEventfd(), newEventfd());
+        eventfd(sys, fd, syncobj, point, 0, ev.evWait());
+        eventfd(sys, fd, syncobj, point, DrmSyncobj.WAIT_FLAGS_WAIT_AVAILABLE, ev.evAvail());
+        return ev;
+    }
+
     /**
-     * The two registrations every wait subtest makes: a new eventfd for the point's signal (flags 0) and one for
-     * its availability (WAIT_AVAILABLE); returns {evWait, evAvail}.
+     * The point has an unsignalled fence: only {@code evAvail} has counted, and INC of {@code timeline} makes
+     * {@code evWait} count. Then the eventfds and the timeline are closed and the syncobj destroyed.
      */
-    private int[] registerWaitAndAvailable(int syncobj, long point) {
-        int evWait = newEventfd();
-        int evAvail = newEventfd();
-        eventfd(sys, fd, syncobj, point, 0, evWait);
-        eventfd(sys, fd, syncobj, point, DrmSyncobj.WAIT_FLAGS_WAIT_AVAILABLE, evAvail);
-        return new int[] {evWait, evAvail};
+    private void assertCountsOnSignal(int syncobj, int timeline, Registered ev) {
+        assertUnsignaled(ev.evWait());
+        assertSignaled(ev.evAvail());
+        IgtSync.inc(sys, timeline, 1);
+        assertSignaled(ev.evWait());
+        closeAll(ev.evWait(), ev.evAvail(), timeline);
+        destroy(sys, fd, syncobj);
     }
 
     /** {@code ev_fd_read}: 0 after an 8-byte read, or -errno. */
@@ -144,33 +156,18 @@ class SyncobjEventfdTest extends SyncobjSuite {
         long point = useTimeline ? 1 : 0;
         int syncobj = create(sys, fd, 0);
         int timeline = attachSwSync(syncobj, point);
-        int[] ev = registerWaitAndAvailable(syncobj, point);
-        int evWait = ev[0];
-        int evAvail = ev[1];
-        assertUnsignaled(evWait);
-        assertSignaled(evAvail);
-        IgtSync.inc(sys, timeline, 1);
-        assertSignaled(evWait);
-        closeAll(evWait, evAvail, timeline);
-        destroy(sys, fd, syncobj);
+        assertCountsOnSignal(syncobj, timeline, register(syncobj, point));
     }
 
     /** {@code test_wait_before_signal}: registered on an empty syncobj, then the fence attached and signalled. */
     private void testWaitBeforeSignal(boolean useTimeline) {
         long point = useTimeline ? 1 : 0;
         int syncobj = create(sys, fd, 0);
-        int[] ev = registerWaitAndAvailable(syncobj, point);
-        int evWait = ev[0];
-        int evAvail = ev[1];
-        assertUnsignaled(evWait);
-        assertUnsignaled(evAvail);
+        Registered ev = register(syncobj, point);
+        assertUnsignaled(ev.evWait());
+        assertUnsignaled(ev.evAvail());
         int timeline = attachSwSync(syncobj, point);
-        assertUnsignaled(evWait);
-        assertSignaled(evAvail);
-        IgtSync.inc(sys, timeline, 1);
-        assertSignaled(evWait);
-        closeAll(evWait, evAvail, timeline);
-        destroy(sys, fd, syncobj);
+        assertCountsOnSignal(syncobj, timeline, ev);
     }
 
     /** {@code test_wait_signaled}: registered after the fence signalled. */
@@ -179,12 +176,10 @@ class SyncobjEventfdTest extends SyncobjSuite {
         int syncobj = create(sys, fd, 0);
         int timeline = attachSwSync(syncobj, point);
         IgtSync.inc(sys, timeline, 1);
-        int[] ev = registerWaitAndAvailable(syncobj, point);
-        int evWait = ev[0];
-        int evAvail = ev[1];
-        assertSignaled(evWait);
-        assertSignaled(evAvail);
-        closeAll(evWait, evAvail, timeline);
+        Registered ev = register(syncobj, point);
+        assertSignaled(ev.evWait());
+        assertSignaled(ev.evAvail());
+        closeAll(ev.evWait(), ev.evAvail(), timeline);
         destroy(sys, fd, syncobj);
     }
 
