@@ -209,7 +209,7 @@ class DrmIoctlTest {
 
     @Test
     void modesetDriversAnswerUnknownCapsWithEinval() {
-        DrmDriver kms = new StubDrmDriver("kms", null, java.util.EnumSet.of(DrmFeature.GEM, DrmFeature.MODESET));
+        DrmDriver kms = StubDrmDriver.of("kms", null, java.util.EnumSet.of(DrmFeature.GEM, DrmFeature.MODESET));
         DrmDevice dev = new DrmDevice(kms, k.allocator, k.dmaBufs, 1);
         assertThat(dev.render()).isNull();
         int fd = k.task.install(dev.primary().open(OpenFile.O_RDWR, k.task), 0);

@@ -349,7 +349,7 @@ class DrmSyncobjIoctlTest {
     @Test
     void driversWithoutTheFeaturesGetEopnotsupp() {
         DrmDevice plain = new DrmDevice(
-                new StubDrmDriver("plain", k.clock, EnumSet.of(DrmFeature.GEM, DrmFeature.RENDER)),
+                StubDrmDriver.of("plain", k.clock, EnumSet.of(DrmFeature.GEM, DrmFeature.RENDER)),
                 k.allocator,
                 k.dmaBufs,
                 1);
@@ -373,7 +373,7 @@ class DrmSyncobjIoctlTest {
                     .isEqualTo(err(Errno.EOPNOTSUPP));
         }
         DrmDevice binary = new DrmDevice(
-                new StubDrmDriver("plain", k.clock, EnumSet.of(DrmFeature.GEM, DrmFeature.RENDER, DrmFeature.SYNCOBJ)),
+                StubDrmDriver.of("plain", k.clock, EnumSet.of(DrmFeature.GEM, DrmFeature.RENDER, DrmFeature.SYNCOBJ)),
                 k.allocator,
                 k.dmaBufs,
                 2);
