@@ -31,10 +31,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ({@code [invalid-]{single,multi}-wait[-all][-for-submit]-<stages>}) are one method per subtest over two helpers,
  * {@link #singleWait} and {@link #multiWait}, with the expected result IGT derives from the name written out.
  *
- * <p>IGT's POSIX timers (SIGEV_THREAD) are threads that sleep, then act; its pthreads are {@link SyncThreads}
- * workers; {@code igt_while_interruptible}'s signals are thread interrupts (a blocked call ends with EINTR), and
- * {@code drmIoctl}'s restart on EINTR is {@link IgtInterrupts#whileInterruptible}. Where the timing differs from IGT's it is only
- * to keep the default run short and robust on a loaded machine; see {@link #SHORT_NS} and {@link #SLACK_NS}.
+ * <p>IGT's POSIX timers (SIGEV_THREAD) and {@code igt_while_interruptible} are {@link IgtInterrupts}' (threads
+ * that sleep, then act; thread interrupts as the signals, and the ioctl restarted on EINTR as {@code drmIoctl}
+ * does); its pthreads are {@link SyncThreads} workers. Where the timing differs from IGT's it is only to keep the
+ * default run short and robust on a loaded machine; see {@link #SHORT_NS} and {@link #SLACK_NS}. The fixture is
+ * {@link SyncobjSuite}'s.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 @ParameterizedClass(name = "{0}")
@@ -709,7 +710,8 @@ class SyncobjWaitTest extends SyncobjSuite {
      * and over (IGT's {@code igt_while_interruptible}) and restarted each time with the same arguments (as {@code
      * drmIoctl} restarts on EINTR), must end in ETIME once the deadline has passed and not later: the timeout is
      * absolute, so a restart does not extend it (with interrupts every millisecond, a restart that did would never
-     * time out).
+     * time out). IGT's later passes, each under a slower storm until one is not interrupted, find the deadline past
+     * and end at once.
      */
     private void waitInterrupted(int flags) throws Exception {
         int syncobj = create(0);
