@@ -3,6 +3,7 @@ package dev.uvgem.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.uvgem.core.testsupport.Threads;
 import dev.uvgem.core.time.VirtualClock;
 import dev.uvgem.sys.Boot;
 import dev.uvgem.sys.Kernel;
@@ -13,6 +14,7 @@ import dev.uvgem.uapi.ErrnoException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** Binary and timeline sync objects through the Java API on an embedded kernel with a virtual clock. */
@@ -29,24 +31,11 @@ class SyncObjTest {
                         ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(errno));
     }
 
-    /** Waits on another platform thread until it has gone to sleep, so the test can act while it waits. */
-    private static <T> CompletableFuture<T> parked(java.util.function.Supplier<T> body) throws InterruptedException {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        Thread t = Thread.ofPlatform().daemon().start(() -> {
-            try {
-                result.complete(body.get());
-            } catch (Throwable e) {
-                result.completeExceptionally(e);
-            }
-        });
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TIMED_WAITING && !result.isDone()) {
-            if (System.nanoTime() > until) {
-                throw new AssertionError("never parked");
-            }
-            Thread.sleep(1);
-        }
-        return result;
+    /** Runs {@code body} on another platform thread and waits until it has gone to sleep, so the test can act. */
+    private static <T> CompletableFuture<T> parked(Supplier<T> body) throws InterruptedException {
+        Threads.Running<T> running = Threads.start(body);
+        Threads.awaitParked(running);
+        return running.result();
     }
 
     @Test

@@ -451,6 +451,44 @@ final class IgtSyncobj {
 
     // ---------------------------------------------------------------- support
 
+    // ---------------------------------------------------------------- sw_sync fences (each test's own copy in IGT)
+
+    /**
+     * {@code syncobj_attach_sw_sync}: a new sw_sync timeline with an unsignalled fence at its point 1, put on
+     * {@code handle}: replacing its fence for point 0, else added as timeline point {@code point} through a binary
+     * temporary and TRANSFER. The fence fd is closed; the timeline fd is returned, to signal the fence with.
+     */
+    static int attachSwSync(Syscalls sys, int fd, int handle, long point) {
+        int timeline = IgtSync.timelineCreate(sys);
+        int fence = IgtSync.createFence(sys, timeline, 1);
+        importAt(sys, fd, handle, point, fence);
+        sys.close(fence);
+        return timeline;
+    }
+
+    /**
+     * Puts the fence of sync_file {@code fence} on {@code handle}: replacing its fence for point 0, else as
+     * timeline point {@code point} through a binary temporary (import, TRANSFER temporary@0 to handle@point,
+     * destroy), the way every IGT syncobj test adds a sw_sync fence to a timeline.
+     */
+    static void importAt(Syscalls sys, int fd, int handle, long point, int fence) {
+        if (point == 0) {
+            importSyncFile(sys, fd, handle, fence);
+            return;
+        }
+        int tmp = create(sys, fd, 0);
+        importSyncFile(sys, fd, tmp, fence);
+        binaryToTimeline(sys, fd, handle, point, tmp);
+        destroy(sys, fd, tmp);
+    }
+
+    /** {@code syncobj_trigger}: {@link #attachSwSync}, then signal the fence and close its timeline. */
+    static void trigger(Syscalls sys, int fd, int handle, long point) {
+        int timeline = attachSwSync(sys, fd, handle, point);
+        IgtSync.inc(sys, timeline, 1);
+        sys.close(timeline);
+    }
+
     private static long align8(long n) {
         return (n + 7) & ~7L;
     }

@@ -11,19 +11,14 @@ import static dev.uvgem.conformance.IgtSyncobj.tryFdToHandle;
 import static dev.uvgem.conformance.IgtSyncobj.tryHandleToFd;
 import static dev.uvgem.conformance.IgtSyncobj.waitErr;
 import static dev.uvgem.conformance.IgtVgem.assertErrno;
-import static dev.uvgem.conformance.IgtVgem.drmOpenDriver;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.uvgem.api.Syscalls;
 import dev.uvgem.uapi.DrmSyncobj;
 import dev.uvgem.uapi.DrmSyncobjHandle;
 import dev.uvgem.uapi.Errno;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -40,35 +35,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 @ParameterizedClass(name = "{0}")
 @MethodSource("dev.uvgem.conformance.Backend#selected")
-class SyncobjBasicTest {
-    /** The backend this run of the suite goes through. */
-    @Parameter
-    Backend backend;
-
+class SyncobjBasicTest extends SyncobjSuite {
     private static final int DEADBEEF = 0xdeadbeef;
 
-    private Env env;
-    private Syscalls sys;
-    private int fd;
-
-    @BeforeEach
-    void fixture() {
-        env = backend.boot();
-        sys = env.sys();
-        fd = drmOpenDriver(sys);
+    /** IGT's fixture requirement: the device reports DRM_CAP_SYNCOBJ. */
+    @Override
+    void require() {
         assertThat(hasSyncobj(sys, fd)).as("DRM_CAP_SYNCOBJ").isTrue();
-    }
-
-    @AfterEach
-    void teardown() {
-        try {
-            assertThat(sys.close(fd)).isZero();
-            assertThat(env.devices().vgem().liveSyncobjs())
-                    .as("sync objects left")
-                    .isZero();
-        } finally {
-            env.close();
-        }
     }
 
     @Test

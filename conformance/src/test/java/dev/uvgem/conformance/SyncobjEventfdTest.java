@@ -1,28 +1,21 @@
 package dev.uvgem.conformance;
 
-import static dev.uvgem.conformance.IgtSyncobj.binaryToTimeline;
 import static dev.uvgem.conformance.IgtSyncobj.create;
 import static dev.uvgem.conformance.IgtSyncobj.destroy;
 import static dev.uvgem.conformance.IgtSyncobj.eventfd;
 import static dev.uvgem.conformance.IgtSyncobj.hasSyncobjTimeline;
-import static dev.uvgem.conformance.IgtSyncobj.importSyncFile;
 import static dev.uvgem.conformance.IgtSyncobj.tryEventfd;
 import static dev.uvgem.conformance.IgtVgem.assertErrno;
-import static dev.uvgem.conformance.IgtVgem.drmOpenDriver;
 import static dev.uvgem.conformance.IgtVgem.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.uvgem.api.Syscalls;
 import dev.uvgem.api.Uvgem;
 import dev.uvgem.uapi.DrmSyncobj;
 import dev.uvgem.uapi.DrmSyncobjEventfd;
 import dev.uvgem.uapi.Errno;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -39,37 +32,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 @ParameterizedClass(name = "{0}")
 @MethodSource("dev.uvgem.conformance.Backend#selected")
-class SyncobjEventfdTest {
-    /** The backend this run of the suite goes through. */
-    @Parameter
-    Backend backend;
-
+class SyncobjEventfdTest extends SyncobjSuite {
     private static final int EFD_NONBLOCK = 0x800;
     private static final int O_RDWR = 2;
 
-    private Env env;
-    private Syscalls sys;
-    private int fd;
-
-    @BeforeEach
-    void fixture() {
-        env = backend.boot();
-        sys = env.sys();
-        fd = drmOpenDriver(sys);
+    /** IGT's fixture requirements: DRM_CAP_SYNCOBJ_TIMELINE, and EVENTFD on handle 0 gives ENOENT. */
+    @Override
+    void require() {
         assertThat(hasSyncobjTimeline(sys, fd)).as("DRM_CAP_SYNCOBJ_TIMELINE").isTrue();
         assertThat(tryEventfd(sys, fd, 0, 0, 0, -1)).as("EVENTFD on handle 0").isEqualTo(Errno.ENOENT.negative());
-    }
-
-    @AfterEach
-    void teardown() {
-        try {
-            assertThat(sys.close(fd)).isZero();
-            assertThat(env.devices().vgem().liveSyncobjs())
-                    .as("sync objects left")
-                    .isZero();
-        } finally {
-            env.close();
-        }
     }
 
     // ---------------------------------------------------------------- IGT's helpers
@@ -79,23 +50,33 @@ class SyncobjEventfdTest {
         return (int) ok(sys.eventfd(0, EFD_NONBLOCK));
     }
 
-    /**
-     * {@code syncobj_attach_sw_sync}: a new sw_sync timeline's point 1 as the syncobj's fence (point 0) or as its
-     * timeline point {@code point} through a temporary binary syncobj; returns the timeline fd.
-     */
+    /** {@code syncobj_attach_sw_sync} on this test's device (see {@link IgtSyncobj#attachSwSync}). */
     private int attachSwSync(int handle, long point) {
-        int timeline = IgtSync.timelineCreate(sys);
-        int fence = IgtSync.createFence(sys, timeline, 1);
-        if (point == 0) {
-            importSyncFile(sys, fd, handle, fence);
-        } else {
-            int tmp = create(sys, fd, 0);
-            importSyncFile(sys, fd, tmp, fence);
-            binaryToTimeline(sys, fd, handle, point, tmp);
-            destroy(sys, fd, tmp);
-        }
-        ok(sys.close(fence));
-        return timeline;
+        return IgtSyncobj.attachSwSync(sys, fd, handle, point);
+    }
+
+    /** The two eventfds a wait subtest registers on one point: for its signal, and for its fence (WAIT_AVAILABLE). */
+    private record Registered(int evWait, int evAvail) {}
+
+    /** The registrations every wait subtest makes: a new eventfd for each of {@link Registered}'s two. */
+    private Registered register(int syncobj, long point) {
+        Registered ev = new Registered(newEventfd(), newEventfd());
+        eventfd(sys, fd, syncobj, point, 0, ev.evWait());
+        eventfd(sys, fd, syncobj, point, DrmSyncobj.WAIT_FLAGS_WAIT_AVAILABLE, ev.evAvail());
+        return ev;
+    }
+
+    /**
+     * The point has an unsignalled fence: only {@code evAvail} has counted, and INC of {@code timeline} makes
+     * {@code evWait} count. Then the eventfds and the timeline are closed and the syncobj destroyed.
+     */
+    private void assertCountsOnSignal(int syncobj, int timeline, Registered ev) {
+        assertUnsignaled(ev.evWait());
+        assertSignaled(ev.evAvail());
+        IgtSync.inc(sys, timeline, 1);
+        assertSignaled(ev.evWait());
+        closeAll(ev.evWait(), ev.evAvail(), timeline);
+        destroy(sys, fd, syncobj);
     }
 
     /** {@code ev_fd_read}: 0 after an 8-byte read, or -errno. */
@@ -175,50 +156,30 @@ class SyncobjEventfdTest {
         long point = useTimeline ? 1 : 0;
         int syncobj = create(sys, fd, 0);
         int timeline = attachSwSync(syncobj, point);
-        int evWait = newEventfd();
-        int evAvail = newEventfd();
-        eventfd(sys, fd, syncobj, point, 0, evWait);
-        eventfd(sys, fd, syncobj, point, DrmSyncobj.WAIT_FLAGS_WAIT_AVAILABLE, evAvail);
-        assertUnsignaled(evWait);
-        assertSignaled(evAvail);
-        IgtSync.inc(sys, timeline, 1);
-        assertSignaled(evWait);
-        closeAll(evWait, evAvail, timeline);
-        destroy(sys, fd, syncobj);
+        assertCountsOnSignal(syncobj, timeline, register(syncobj, point));
     }
 
     /** {@code test_wait_before_signal}: registered on an empty syncobj, then the fence attached and signalled. */
     private void testWaitBeforeSignal(boolean useTimeline) {
         long point = useTimeline ? 1 : 0;
         int syncobj = create(sys, fd, 0);
-        int evWait = newEventfd();
-        int evAvail = newEventfd();
-        eventfd(sys, fd, syncobj, point, 0, evWait);
-        eventfd(sys, fd, syncobj, point, DrmSyncobj.WAIT_FLAGS_WAIT_AVAILABLE, evAvail);
-        assertUnsignaled(evWait);
-        assertUnsignaled(evAvail);
+        Registered ev = register(syncobj, point);
+        assertUnsignaled(ev.evWait());
+        assertUnsignaled(ev.evAvail());
         int timeline = attachSwSync(syncobj, point);
-        assertUnsignaled(evWait);
-        assertSignaled(evAvail);
-        IgtSync.inc(sys, timeline, 1);
-        assertSignaled(evWait);
-        closeAll(evWait, evAvail, timeline);
-        destroy(sys, fd, syncobj);
+        assertCountsOnSignal(syncobj, timeline, ev);
     }
 
     /** {@code test_wait_signaled}: registered after the fence signalled. */
     private void testWaitSignaled(boolean useTimeline) {
         long point = useTimeline ? 1 : 0;
         int syncobj = create(sys, fd, 0);
-        int evWait = newEventfd();
-        int evAvail = newEventfd();
         int timeline = attachSwSync(syncobj, point);
         IgtSync.inc(sys, timeline, 1);
-        eventfd(sys, fd, syncobj, point, 0, evWait);
-        eventfd(sys, fd, syncobj, point, DrmSyncobj.WAIT_FLAGS_WAIT_AVAILABLE, evAvail);
-        assertSignaled(evWait);
-        assertSignaled(evAvail);
-        closeAll(evWait, evAvail, timeline);
+        Registered ev = register(syncobj, point);
+        assertSignaled(ev.evWait());
+        assertSignaled(ev.evAvail());
+        closeAll(ev.evWait(), ev.evAvail(), timeline);
         destroy(sys, fd, syncobj);
     }
 

@@ -1,26 +1,26 @@
 package dev.uvgem.conformance;
 
+import static dev.uvgem.conformance.IgtInterrupts.JOIN_DEADLINE;
+import static dev.uvgem.conformance.IgtInterrupts.whileInterruptible;
 import static dev.uvgem.conformance.IgtSync.EINVAL;
 import static dev.uvgem.conformance.IgtSync.ENOENT;
 import static dev.uvgem.conformance.IgtSync.ETIME;
 import static dev.uvgem.conformance.IgtSync.createFence;
 import static dev.uvgem.conformance.IgtSync.inc;
 import static dev.uvgem.conformance.IgtSync.timelineCreate;
+import static dev.uvgem.conformance.IgtSyncobj.attachSwSync;
 import static dev.uvgem.conformance.IgtSyncobj.gettimeNs;
 import static dev.uvgem.conformance.IgtSyncobj.handlesAddress;
+import static dev.uvgem.conformance.IgtSyncobj.importAt;
 import static dev.uvgem.conformance.IgtSyncobj.pointsAddress;
 import static dev.uvgem.conformance.IgtSyncobj.shortTimeout;
+import static dev.uvgem.conformance.IgtSyncobj.trigger;
 import static dev.uvgem.conformance.IgtSyncobj.userWindow;
-import static dev.uvgem.conformance.SyncobjTimelineHelpers.JOIN_DEADLINE;
 import static dev.uvgem.conformance.SyncobjTimelineHelpers.SHORT_TIME_NSEC;
 import static dev.uvgem.conformance.SyncobjTimelineHelpers.WAIT_ALL;
 import static dev.uvgem.conformance.SyncobjTimelineHelpers.WAIT_FOR_SUBMIT;
-import static dev.uvgem.conformance.SyncobjTimelineHelpers.attachSwSync;
 import static dev.uvgem.conformance.SyncobjTimelineHelpers.flagsForTestFlags;
-import static dev.uvgem.conformance.SyncobjTimelineHelpers.importAt;
-import static dev.uvgem.conformance.SyncobjTimelineHelpers.trigger;
 import static dev.uvgem.conformance.SyncobjTimelineHelpers.waitAcrossTimer;
-import static dev.uvgem.conformance.SyncobjTimelineHelpers.whileInterruptible;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uvgem.api.Syscalls;
@@ -36,12 +36,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -62,11 +59,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 @ParameterizedClass(name = "{0}")
 @MethodSource("dev.uvgem.conformance.Backend#selected")
-class SyncobjTimelineTest {
-    /** The backend this run of the suite goes through. */
-    @Parameter
-    Backend backend;
-
+class SyncobjTimelineTest extends SyncobjSuite {
     /** A flags word no ioctl accepts. */
     static final int DEADBEEF = 0xdeadbeef;
     /** IGT's {@code shuffled_0_7_x4}: the objects 0-7, each four times, in the order the complex waits visit them. */
@@ -77,20 +70,9 @@ class SyncobjTimelineTest {
     /** The snapshot waiter's deadline (IGT: 100 ms, see {@link #waitSnapshot}). */
     static final long SNAPSHOT_DEADLINE_NSEC = 10 * SHORT_TIME_NSEC;
 
-    private Env env;
-    private Syscalls sys;
-    private int fd;
-
-    @BeforeEach
-    void boot() {
-        env = backend.boot();
-        sys = env.sys();
-        fd = SyncobjTimelineHelpers.openTimelineDevice(sys);
-    }
-
-    @AfterEach
-    void shutdown() {
-        SyncobjTimelineHelpers.closeAndCheckNoLeak(env, fd);
+    @Override
+    void require() {
+        SyncobjTimelineHelpers.requireTimelineWait(sys, fd);
     }
 
     private int create() {

@@ -3,6 +3,7 @@ package dev.uvgem.conformance;
 import static dev.uvgem.conformance.IgtSync.EINVAL;
 import static dev.uvgem.conformance.IgtSync.ETIME;
 import static dev.uvgem.conformance.IgtSync.inc;
+import static dev.uvgem.conformance.IgtSyncobj.attachSwSync;
 import static dev.uvgem.conformance.IgtSyncobj.gettimeNs;
 import static dev.uvgem.conformance.SyncobjTimelineHelpers.UINT64_MAX;
 import static dev.uvgem.conformance.SyncobjTimelineHelpers.WAIT_ALL;
@@ -13,11 +14,9 @@ import static dev.uvgem.conformance.SyncobjTimelineHelpers.WAIT_SIGNALED;
 import static dev.uvgem.conformance.SyncobjTimelineHelpers.WAIT_STAGES;
 import static dev.uvgem.conformance.SyncobjTimelineHelpers.WAIT_SUBMITTED;
 import static dev.uvgem.conformance.SyncobjTimelineHelpers.WAIT_UNSUBMITTED;
-import static dev.uvgem.conformance.SyncobjTimelineHelpers.attachSwSync;
 import static dev.uvgem.conformance.SyncobjTimelineHelpers.flagsForTestFlags;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.uvgem.api.Syscalls;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -27,11 +26,8 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
 import java.util.function.IntUnaryOperator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -50,11 +46,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 @ParameterizedClass(name = "{0}")
 @MethodSource("dev.uvgem.conformance.Backend#selected")
-class SyncobjTimelineWaitTest {
-    /** The backend this run of the suite goes through. */
-    @Parameter
-    Backend backend;
-
+class SyncobjTimelineWaitTest extends SyncobjSuite {
     /** How far ahead the bounded wait of each case ends (IGT: 100 ms, see the class comment). */
     static final long BOUNDED_WAIT_NSEC = 20_000_000L;
     /** The multi-wait objects waited on at point 0, as binary syncobjs (IGT's "non timeline syncobj"s). */
@@ -72,20 +64,9 @@ class SyncobjTimelineWaitTest {
     static final Map<String, WaitCase> MULTI_WAIT =
             generate("multi-wait", f -> (f & WAIT_STAGES) != 0, SyncobjTimelineWaitTest::multiExpect);
 
-    private Env env;
-    private Syscalls sys;
-    private int fd;
-
-    @BeforeEach
-    void boot() {
-        env = backend.boot();
-        sys = env.sys();
-        fd = SyncobjTimelineHelpers.openTimelineDevice(sys);
-    }
-
-    @AfterEach
-    void shutdown() {
-        SyncobjTimelineHelpers.closeAndCheckNoLeak(env, fd);
+    @Override
+    void require() {
+        SyncobjTimelineHelpers.requireTimelineWait(sys, fd);
     }
 
     /**

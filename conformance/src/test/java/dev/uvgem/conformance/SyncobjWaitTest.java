@@ -9,19 +9,14 @@ import static dev.uvgem.conformance.SyncobjWaitTest.Stage.SUBMITTED;
 import static dev.uvgem.conformance.SyncobjWaitTest.Stage.UNSUBMITTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.uvgem.api.Syscalls;
 import dev.uvgem.uapi.DrmSyncobj;
 import dev.uvgem.uapi.DrmSyncobjArray;
 import dev.uvgem.uapi.DrmSyncobjWait;
-import dev.uvgem.uapi.Errno;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -36,19 +31,16 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ({@code [invalid-]{single,multi}-wait[-all][-for-submit]-<stages>}) are one method per subtest over two helpers,
  * {@link #singleWait} and {@link #multiWait}, with the expected result IGT derives from the name written out.
  *
- * <p>IGT's POSIX timers (SIGEV_THREAD) are threads that sleep, then act; its pthreads are {@link SyncThreads}
- * workers; {@code igt_while_interruptible}'s signals are thread interrupts (a blocked call ends with EINTR), and
- * {@code drmIoctl}'s restart on EINTR is {@link #restartingIoctl}. Where the timing differs from IGT's it is only
- * to keep the default run short and robust on a loaded machine; see {@link #SHORT_NS} and {@link #SLACK_NS}.
+ * <p>IGT's POSIX timers (SIGEV_THREAD) and {@code igt_while_interruptible} are {@link IgtInterrupts}' (threads
+ * that sleep, then act; thread interrupts as the signals, and the ioctl restarted on EINTR as {@code drmIoctl}
+ * does); its pthreads are {@link SyncThreads} workers. Where the timing differs from IGT's it is only to keep the
+ * default run short and robust on a loaded machine; see {@link #SHORT_NS} and {@link #SLACK_NS}. The fixture is
+ * {@link SyncobjSuite}'s.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 @ParameterizedClass(name = "{0}")
 @MethodSource("dev.uvgem.conformance.Backend#selected")
-class SyncobjWaitTest {
-    /** The backend this run of the suite goes through. */
-    @Parameter
-    Backend backend;
-
+class SyncobjWaitTest extends SyncobjSuite {
     /**
      * The timeout of the waits that must time out and the delay of the timers. IGT's {@code SHORT_TIME_NSEC} is
      * 100 ms; the result does not depend on the length, so the default run uses tens of milliseconds. The
@@ -68,15 +60,12 @@ class SyncobjWaitTest {
     static final long SLACK_NS = TimeUnit.SECONDS.toNanos(2);
     /** IGT's UINT64_MAX timeout: as the signed {@code timeout_nsec}, -1, which lies in the past and so polls. */
     static final long UINT64_MAX = -1L;
-    /** How long joins wait for threads that should long be done. */
-    static final Duration JOIN_DEADLINE = Duration.ofSeconds(30);
 
     /** WAIT flags: any of the handles (none), all of them, and wait for a fence to be attached. */
     static final int ANY = 0;
 
     static final int ALL = DrmSyncobj.WAIT_FLAGS_WAIT_ALL;
     static final int FOR_SUBMIT = DrmSyncobj.WAIT_FLAGS_WAIT_FOR_SUBMIT;
-    static final int EINTR = Errno.EINTR.negative();
 
     /** How far a syncobj has come: no fence, an unsignalled fence, a signalled one. */
     enum Stage {
@@ -85,31 +74,12 @@ class SyncobjWaitTest {
         SIGNALED
     }
 
-    private Env env;
-    private Syscalls sys;
-    private int fd;
-
-    @BeforeEach
-    void boot() {
-        env = backend.boot();
-        sys = env.sys();
-        fd = IgtVgem.drmOpenDriver(sys);
-        assertThat(hasSyncobjWait())
+    /** IGT's fixture requirement, {@code has_syncobj_wait}: DRM_CAP_SYNCOBJ, and WAIT on handle 0 is ENOENT. */
+    @Override
+    void require() {
+        assertThat(IgtSyncobj.hasSyncobj(sys, fd) && waitErr(new int[] {0}, 0, ANY) == ENOENT)
                 .as("the fixture: DRM_CAP_SYNCOBJ, WAIT on handle 0 is ENOENT")
                 .isTrue();
-    }
-
-    /** Closes the device file, after which no sync object may be left (no waiter or import keeps one). */
-    @AfterEach
-    void shutdown() {
-        try {
-            assertThat(sys.close(fd)).as("close the device").isZero();
-            assertThat(env.devices().vgem().liveSyncobjs())
-                    .as("sync objects left")
-                    .isZero();
-        } finally {
-            env.close();
-        }
     }
 
     // ---------------------------------------------------------------- basic and invalid
@@ -336,16 +306,14 @@ class SyncobjWaitTest {
     @Test
     void resetDuringWaitForSubmit() throws Exception {
         int syncobj = create(0);
-        try (SyncThreads timer = new SyncThreads("reset-during-wait-for-submit", JOIN_DEADLINE)) {
-            timer.start("timer", () -> {
-                sleepNs(SHORT_NS);
-                reset(syncobj);
-                trigger(syncobj);
-            });
-            timer.runMain(() -> assertThat(wait(new int[] {syncobj}, gettimeNs() + 2 * SHORT_NS + SLACK_NS, FOR_SUBMIT))
-                    .as("WAIT_FOR_SUBMIT across a RESET and a trigger (the reset is a no-op for the waiter)")
-                    .isTrue());
-        }
+        waitAcrossTimer(
+                "WAIT_FOR_SUBMIT across a RESET and a trigger (the reset is a no-op for the waiter)",
+                syncobj,
+                FOR_SUBMIT,
+                () -> {
+                    reset(syncobj);
+                    trigger(syncobj);
+                });
         destroy(syncobj);
     }
 
@@ -612,17 +580,22 @@ class SyncobjWaitTest {
     private void waitDelayed(int flags) throws Exception {
         int syncobj = create(0);
         int timeline = (flags & FOR_SUBMIT) != 0 ? -1 : attachSwSync(syncobj);
-        try (SyncThreads timer = new SyncThreads("wait-delayed", JOIN_DEADLINE)) {
-            timer.start("timer", () -> {
-                sleepNs(SHORT_NS);
-                signalStage(syncobj, timeline);
-            });
-            timer.runMain(() -> assertThat(wait(new int[] {syncobj}, gettimeNs() + 2 * SHORT_NS + SLACK_NS, flags))
-                    .as("WAIT begun before the timer's signal")
-                    .isTrue());
-        }
+        waitAcrossTimer("WAIT begun before the timer's signal", syncobj, flags, () -> signalStage(syncobj, timeline));
         closeTimeline(timeline);
         destroy(syncobj);
+    }
+
+    /**
+     * IGT's timer: {@code action} runs after {@link #SHORT_NS}, while a WAIT on {@code syncobj} begun before must
+     * succeed within {@code 2 * SHORT_NS + SLACK_NS} (see {@link IgtInterrupts#waitAcrossTimer}).
+     */
+    private void waitAcrossTimer(String what, int syncobj, int flags, SyncThreads.Body action) throws Exception {
+        IgtInterrupts.waitAcrossTimer(
+                what,
+                SHORT_NS,
+                2 * SHORT_NS + SLACK_NS,
+                action,
+                deadline -> wait(new int[] {syncobj}, deadline, flags));
     }
 
     /**
@@ -638,7 +611,7 @@ class SyncobjWaitTest {
             timelines[1] = attachSwSync(syncobjs[1]);
         }
         AtomicInteger firstSignaled = new AtomicInteger(-1);
-        try (SyncThreads threads = new SyncThreads("wait-snapshot", JOIN_DEADLINE)) {
+        try (SyncThreads threads = new SyncThreads("wait-snapshot", IgtInterrupts.JOIN_DEADLINE)) {
             long timeout = shortTimeout() + SLACK_NS;
             threads.start("waiter", () -> firstSignaled.set(waitFirstSignaled(syncobjs, timeout, flags)));
             threads.runMain(() -> {
@@ -687,7 +660,7 @@ class SyncobjWaitTest {
         }
         AtomicInteger firstSignaled = new AtomicInteger(-1);
         int[] signals = {0, -1}; // how many signals so far, and the first object signalled
-        try (SyncThreads threads = new SyncThreads("wait-complex", JOIN_DEADLINE)) {
+        try (SyncThreads threads = new SyncThreads("wait-complex", IgtInterrupts.JOIN_DEADLINE)) {
             long timeout = gettimeNs() + TimeUnit.SECONDS.toNanos(1) + SLACK_NS;
             threads.start(
                     "waiter",
@@ -737,48 +710,23 @@ class SyncobjWaitTest {
      * and over (IGT's {@code igt_while_interruptible}) and restarted each time with the same arguments (as {@code
      * drmIoctl} restarts on EINTR), must end in ETIME once the deadline has passed and not later: the timeout is
      * absolute, so a restart does not extend it (with interrupts every millisecond, a restart that did would never
-     * time out).
+     * time out). IGT's later passes, each under a slower storm until one is not interrupted, find the deadline past
+     * and end at once.
      */
     private void waitInterrupted(int flags) throws Exception {
         int syncobj = create(0);
         int timeline = attachSwSync(syncobj);
         long timeout = IgtSyncobj.shortTimeout(); // IGT's 100 ms: room for many interrupts on a loaded machine
-        Thread waiter = Thread.currentThread();
-        Object signalLock = new Object();
-        boolean[] done = {false}; // guarded by signalLock
-        Thread signaller = Thread.ofPlatform().name("igt-signal-helper").start(() -> {
-            while (true) {
-                try {
-                    Thread.sleep(1);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                synchronized (signalLock) {
-                    if (done[0]) {
-                        return;
-                    }
-                    waiter.interrupt();
-                }
-            }
-        });
-        Restarted result;
-        try {
-            byte[] arg = new byte[DrmSyncobjWait.SIZE];
-            IgtSyncobj.waitArgs(1, timeout, flags).write(IgtSyncobj.le(arg));
-            result = restartingIoctl(
-                    DrmSyncobj.IOCTL_WAIT, arg, IgtSyncobj.userWindow(new int[] {syncobj}, null), timeout + SLACK_NS);
-        } finally {
-            synchronized (signalLock) {
-                done[0] = true;
-            }
-            Thread.interrupted(); // the last signal may have landed after the call returned; no more come now
-            signaller.join(JOIN_DEADLINE);
-        }
+        byte[] arg = new byte[DrmSyncobjWait.SIZE];
+        IgtSyncobj.waitArgs(1, timeout, flags).write(IgtSyncobj.le(arg));
+        byte[] user = IgtSyncobj.userWindow(new int[] {syncobj}, null);
+        int restarts = IgtInterrupts.whileInterruptible(
+                "WAIT interrupted over and over",
+                () -> sys.ioctl(fd, DrmSyncobj.IOCTL_WAIT, arg, user),
+                ETIME,
+                Duration.ofNanos(timeout + SLACK_NS - gettimeNs()));
         long returned = gettimeNs();
-        assertThat(result.restarts())
-                .as("times the wait was interrupted and restarted")
-                .isPositive();
-        assertThat(result.result()).as("WAIT interrupted over and over").isEqualTo(ETIME);
+        assertThat(restarts).as("times the wait was interrupted and restarted").isPositive();
         assertThat(returned)
                 .as("when it timed out (the absolute timeout was %d)", timeout)
                 .isGreaterThanOrEqualTo(timeout);
@@ -788,28 +736,14 @@ class SyncobjWaitTest {
 
     // ---------------------------------------------------------------- the test's own helpers
 
-    /** {@code has_syncobj_wait}: DRM_CAP_SYNCOBJ, and WAIT on handle 0 answers ENOENT. */
-    private boolean hasSyncobjWait() {
-        return IgtSyncobj.hasSyncobj(sys, fd) && waitErr(new int[] {0}, 0, ANY) == ENOENT;
-    }
-
-    /**
-     * {@code syncobj_attach_sw_sync}: a new sw_sync timeline's point 1 imported into {@code syncobj} (it replaces
-     * the fence there); returns the timeline, whose INC signals it.
-     */
+    /** {@code syncobj_attach_sw_sync}: see {@link IgtSyncobj#attachSwSync} (point 0: the fence is replaced). */
     private int attachSwSync(int syncobj) {
-        int timeline = IgtSync.timelineCreate(sys);
-        int fence = IgtSync.createFence(sys, timeline, 1);
-        IgtSyncobj.importSyncFile(sys, fd, syncobj, fence);
-        sys.close(fence);
-        return timeline;
+        return IgtSyncobj.attachSwSync(sys, fd, syncobj, 0);
     }
 
     /** {@code syncobj_trigger}: attach a fence to {@code syncobj} and signal it at once. */
     private void trigger(int syncobj) {
-        int timeline = attachSwSync(syncobj);
-        IgtSync.inc(sys, timeline, 1);
-        sys.close(timeline);
+        IgtSyncobj.trigger(sys, fd, syncobj, 0);
     }
 
     /** Signals {@code syncobj}: INCs its {@code timeline}, or triggers it if it has none (-1). */
@@ -858,26 +792,6 @@ class SyncobjWaitTest {
                 .as("the waiter's WAIT (flags 0x%x) before its timeout", flags)
                 .isTrue();
         return first[0];
-    }
-
-    /** What {@link #restartingIoctl} ended with, and how many times EINTR made it start again. */
-    private record Restarted(long result, int restarts) {}
-
-    /**
-     * {@code drmIoctl}: the ioctl with the same argument bytes again for as long as it ends in EINTR (the thread's
-     * interrupt cleared each time, as a signal handler returns), up to {@code giveUpAt} on the clock.
-     */
-    private Restarted restartingIoctl(int request, byte[] arg, byte[] user, long giveUpAt) {
-        int restarts = 0;
-        long r;
-        while ((r = sys.ioctl(fd, request, arg, user)) == EINTR) {
-            Thread.interrupted();
-            restarts++;
-            assertThat(gettimeNs())
-                    .as("restarted %d times and still waiting", restarts)
-                    .isLessThan(giveUpAt);
-        }
-        return new Restarted(r, restarts);
     }
 
     private int create(int flags) {

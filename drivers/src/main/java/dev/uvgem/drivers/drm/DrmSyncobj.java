@@ -11,7 +11,6 @@ import dev.uvgem.uapi.ErrnoException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A DRM sync object, as {@code struct drm_syncobj}: a reference-counted container of one nullable fence pointer,
@@ -261,7 +260,7 @@ public final class DrmSyncobj {
         }
         Clock clock = device.clock();
         long deadline = Clock.deadlineAfter(clock.nanoTime(), WAIT_FOR_SUBMIT_TIMEOUT_NS);
-        SubmitWaiter w = new SubmitWaiter(Thread.currentThread(), point);
+        DrmSyncobjWaitEntry w = new DrmSyncobjWaitEntry(Thread.currentThread(), point);
         addWaiter(w);
         try {
             while (w.fence == null) {
@@ -276,30 +275,6 @@ public final class DrmSyncobj {
             return w.fence;
         } finally {
             removeWaiter(w);
-        }
-    }
-
-    /** A thread blocked in {@link #findFence} until the point materialises. */
-    private static final class SubmitWaiter implements PointWaiter {
-        private final Thread thread;
-        private final long point;
-        volatile Fence fence;
-
-        SubmitWaiter(Thread thread, long point) {
-            this.thread = thread;
-            this.point = point;
-        }
-
-        @Override
-        public long point() {
-            return point;
-        }
-
-        @Override
-        public boolean materialised(Fence f) {
-            fence = f;
-            LockSupport.unpark(thread);
-            return true;
         }
     }
 

@@ -5,11 +5,9 @@ import static dev.uvgem.uapi.DrmSyncobj.WAIT_FLAGS_WAIT_AVAILABLE;
 import static dev.uvgem.uapi.DrmSyncobj.WAIT_FLAGS_WAIT_FOR_SUBMIT;
 
 import dev.uvgem.core.fence.Fence;
-import dev.uvgem.core.fence.FenceCallback;
 import dev.uvgem.core.time.Clock;
 import dev.uvgem.uapi.Errno;
 import dev.uvgem.uapi.ErrnoException;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A host wait on an array of syncobj points, as {@code drm_syncobj_array_wait_timeout}: the engine of the WAIT and
@@ -77,12 +75,12 @@ final class DrmSyncobjArrayWait {
         boolean available = (flags & WAIT_FLAGS_WAIT_AVAILABLE) != 0;
         boolean forSubmit = (flags & (WAIT_FLAGS_WAIT_FOR_SUBMIT | WAIT_FLAGS_WAIT_AVAILABLE)) != 0;
         Thread self = Thread.currentThread();
-        Entry[] entries = new Entry[n];
+        DrmSyncobjWaitEntry[] entries = new DrmSyncobjWaitEntry[n];
         int first = NO_INDEX;
         int signaled = 0;
         // Resolve every point up front, so that a missing one fails before anything is registered.
         for (int i = 0; i < n; i++) {
-            entries[i] = new Entry(self, points[i]);
+            entries[i] = new DrmSyncobjWaitEntry(self, points[i]);
             DrmSyncobj s = syncobjs[i];
             Fence f = s.resolve(s.fence(), points[i]);
             if (f == null) {
@@ -113,7 +111,7 @@ final class DrmSyncobjArrayWait {
                 }
             }
             if (deadlineHint != null) {
-                for (Entry e : entries) {
+                for (DrmSyncobjWaitEntry e : entries) {
                     Fence f = e.fence;
                     if (f != null) {
                         f.setDeadline(deadlineHint);
@@ -142,73 +140,8 @@ final class DrmSyncobjArrayWait {
                 clock.parkUntil(entries, deadline);
             }
         } finally {
-            for (Entry e : entries) {
+            for (DrmSyncobjWaitEntry e : entries) {
                 e.cleanup();
-            }
-        }
-    }
-
-    /**
-     * One syncobj of the wait, as {@code struct syncobj_wait_entry}: the captured fence of its point, the callback
-     * that wakes the waiter when that fence signals, and the syncobj it waits on for the point to appear.
-     */
-    private static final class Entry extends FenceCallback implements DrmSyncobj.PointWaiter {
-        private final Thread thread;
-        private final long point;
-        volatile Fence fence;
-        DrmSyncobj registeredOn;
-        private Fence callbackOn;
-
-        Entry(Thread thread, long point) {
-            this.thread = thread;
-            this.point = point;
-        }
-
-        @Override
-        public long point() {
-            return point;
-        }
-
-        /** Captures the point's fence and wakes the waiter. Context: the updater, under the syncobj's monitor. */
-        @Override
-        public boolean materialised(Fence f) {
-            fence = f;
-            LockSupport.unpark(thread);
-            return true;
-        }
-
-        @Override
-        protected void onSignal(Fence f) {
-            LockSupport.unpark(thread);
-        }
-
-        /**
-         * Whether this entry is done: its point materialised (with WAIT_AVAILABLE) or its fence signalled. The
-         * first time it is not, arms the wake-up callback (which may find the fence signalled after all).
-         */
-        boolean done(boolean available) {
-            Fence f = fence;
-            if (f == null) {
-                return false;
-            }
-            if (available || f.isSignaled()) {
-                return true;
-            }
-            if (callbackOn == null) {
-                if (f.addCallback(this) != 0) {
-                    return true;
-                }
-                callbackOn = f;
-            }
-            return false;
-        }
-
-        void cleanup() {
-            if (registeredOn != null) {
-                registeredOn.removeWaiter(this);
-            }
-            if (callbackOn != null) {
-                callbackOn.removeCallback(this);
             }
         }
     }

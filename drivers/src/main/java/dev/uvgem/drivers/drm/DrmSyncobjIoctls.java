@@ -143,6 +143,71 @@ final class DrmSyncobjIoctls {
         }
     }
 
+    /** The work an array handler does on its looked-up syncobjs. */
+    @FunctionalInterface
+    private interface ArrayOp {
+        void apply(DrmSyncobj[] syncobjs);
+    }
+
+    /**
+     * Looks the handles up ({@link #findArray}), runs {@code op} on them and puts every reference, whatever {@code
+     * op} throws; returns 0, the handler's result.
+     */
+    private static long withArray(DrmFile file, Task task, long handlesPtr, int count, ArrayOp op) {
+        DrmSyncobj[] syncobjs = findArray(file, task, handlesPtr, count);
+        try {
+            op.apply(syncobjs);
+        } finally {
+            putAll(syncobjs);
+        }
+        return 0;
+    }
+
+    /** The work a handler does on one referenced syncobj. */
+    @FunctionalInterface
+    private interface SyncobjOp {
+        void apply(DrmSyncobj syncobj);
+    }
+
+    /** Runs {@code op} on {@code s}, then puts the caller's reference, whatever {@code op} throws; returns 0. */
+    private static long withSyncobj(DrmSyncobj s, SyncobjOp op) {
+        try {
+            op.apply(s);
+        } finally {
+            s.put();
+        }
+        return 0;
+    }
+
+    /** Makes {@code fence} the syncobj's point {@code point}, or with point 0 its fence (a whole timeline goes). */
+    private static void setPoint(DrmSyncobj s, long point, Fence fence) {
+        if (point != 0) {
+            s.addPoint(fence, point);
+        } else {
+            s.replaceFence(fence);
+        }
+    }
+
+    /** The fence of {@code handle}'s {@code point} as {@link DrmSyncobj#findFence} finds it (ENOENT if unknown). */
+    private static Fence findFence(DrmFile file, int handle, long point, boolean waitForSubmit) {
+        DrmSyncobj s = find(file, handle);
+        try {
+            return s.findFence(point, waitForSubmit);
+        } finally {
+            s.put();
+        }
+    }
+
+    /**
+     * The checks HANDLE_TO_FD and FD_TO_HANDLE share: pad, then flags other than {@code syncFileFlag} and {@code
+     * timelineFlag}, are EINVAL. Returns the point, which counts only with {@code timelineFlag}.
+     */
+    private static long handlePoint(DrmSyncobjHandle args, int syncFileFlag, int timelineFlag) {
+        check(args.pad() == 0);
+        check((args.flags() & ~(syncFileFlag | timelineFlag)) == 0);
+        return (args.flags() & timelineFlag) != 0 ? args.point() : 0;
+    }
+
     /** Copies {@code count} u64 points from user memory; a NULL pointer reads as all zeros. */
     private static long[] readPoints(Task task, long pointsPtr, int count) {
         long[] points = new long[count];
@@ -166,16 +231,12 @@ final class DrmSyncobjIoctls {
         requireSyncobj(file);
         DrmSyncobjCreate args = DrmSyncobjCreate.read(data);
         check((args.flags() & ~CREATE_SIGNALED) == 0);
-        DrmSyncobj s = file.device().createSyncobj();
-        try {
+        return withSyncobj(file.device().createSyncobj(), s -> {
             if ((args.flags() & CREATE_SIGNALED) != 0) {
                 s.signal();
             }
             data.putInt(0, file.syncobjs().install(s));
-        } finally {
-            s.put();
-        }
-        return 0;
+        });
     }
 
     /** DESTROY: pad first, then an unknown handle is EINVAL (not ENOENT). */
@@ -197,29 +258,16 @@ final class DrmSyncobjIoctls {
     static long handleToFd(DrmFile file, ByteBuffer data, Task task) {
         requireSyncobj(file);
         DrmSyncobjHandle args = DrmSyncobjHandle.read(data);
-        check(args.pad() == 0);
-        check((args.flags() & ~(HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE | HANDLE_TO_FD_FLAGS_TIMELINE)) == 0);
-        long point = (args.flags() & HANDLE_TO_FD_FLAGS_TIMELINE) != 0 ? args.point() : 0;
+        long point = handlePoint(args, HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE, HANDLE_TO_FD_FLAGS_TIMELINE);
         if ((args.flags() & HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE) != 0) {
-            DrmSyncobj s = find(file, args.handle());
-            Fence fence;
-            try {
-                fence = s.findFence(point, false);
-            } finally {
-                s.put();
-            }
+            Fence fence = findFence(file, args.handle(), point, false);
             data.putInt(8, task.install(SyncFile.open(fence), O_CLOEXEC));
             return 0;
         }
         check(point == 0);
-        DrmSyncobj s = file.syncobjs().find(args.handle());
-        check(s != null);
-        try {
-            data.putInt(8, task.install(DrmSyncobjFileOps.open(s), O_CLOEXEC));
-        } finally {
-            s.put();
-        }
-        return 0;
+        DrmSyncobj found = file.syncobjs().find(args.handle());
+        check(found != null);
+        return withSyncobj(found, s -> data.putInt(8, task.install(DrmSyncobjFileOps.open(s), O_CLOEXEC)));
     }
 
     /**
@@ -231,23 +279,11 @@ final class DrmSyncobjIoctls {
     static long fdToHandle(DrmFile file, ByteBuffer data, Task task) {
         requireSyncobj(file);
         DrmSyncobjHandle args = DrmSyncobjHandle.read(data);
-        check(args.pad() == 0);
-        check((args.flags() & ~(FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE | FD_TO_HANDLE_FLAGS_TIMELINE)) == 0);
-        long point = (args.flags() & FD_TO_HANDLE_FLAGS_TIMELINE) != 0 ? args.point() : 0;
+        long point = handlePoint(args, FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE, FD_TO_HANDLE_FLAGS_TIMELINE);
         if ((args.flags() & FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE) != 0) {
             Fence fence = SyncFile.getFence(task, args.fd());
             check(fence != null);
-            DrmSyncobj s = find(file, args.handle());
-            try {
-                if (point != 0) {
-                    s.addPoint(fence, point);
-                } else {
-                    s.replaceFence(fence);
-                }
-            } finally {
-                s.put();
-            }
-            return 0;
+            return withSyncobj(find(file, args.handle()), s -> setPoint(s, point, fence));
         }
         check(point == 0);
         OpenFile f;
@@ -272,15 +308,10 @@ final class DrmSyncobjIoctls {
         if (args.countHandles() == 0) {
             return 0;
         }
-        DrmSyncobj[] syncobjs = findArray(file, task, args.handles(), args.countHandles());
-        try {
-            int first = waitArray(
-                    file, syncobjs, new long[syncobjs.length], args.flags(), args.timeoutNsec(), args.deadlineNsec());
-            data.putInt(24, first);
-        } finally {
-            putAll(syncobjs);
-        }
-        return 0;
+        return withArray(file, task, args.handles(), args.countHandles(), syncobjs -> {
+            long[] points = new long[syncobjs.length];
+            data.putInt(24, waitArray(file, syncobjs, points, args.flags(), args.timeoutNsec(), args.deadlineNsec()));
+        });
     }
 
     /** TIMELINE_WAIT: as WAIT, with WAIT_AVAILABLE allowed and a point per handle (EFAULT if they cannot be read). */
@@ -296,15 +327,10 @@ final class DrmSyncobjIoctls {
         if (args.countHandles() == 0) {
             return 0;
         }
-        DrmSyncobj[] syncobjs = findArray(file, task, args.handles(), args.countHandles());
-        try {
+        return withArray(file, task, args.handles(), args.countHandles(), syncobjs -> {
             long[] points = readPoints(task, args.points(), syncobjs.length);
-            int first = waitArray(file, syncobjs, points, args.flags(), args.timeoutNsec(), args.deadlineNsec());
-            data.putInt(32, first);
-        } finally {
-            putAll(syncobjs);
-        }
-        return 0;
+            data.putInt(32, waitArray(file, syncobjs, points, args.flags(), args.timeoutNsec(), args.deadlineNsec()));
+        });
     }
 
     private static int waitArray(
@@ -318,36 +344,29 @@ final class DrmSyncobjIoctls {
 
     /** RESET: pad, then a zero count, are EINVAL; every fence (a timeline's whole chain) becomes null. */
     static long reset(DrmFile file, ByteBuffer data, Task task) {
-        DrmSyncobj[] syncobjs = binaryArray(file, data, task);
-        try {
+        return binaryArray(file, data, task, syncobjs -> {
             for (DrmSyncobj s : syncobjs) {
                 s.replaceFence(null);
             }
-        } finally {
-            putAll(syncobjs);
-        }
-        return 0;
+        });
     }
 
     /** SIGNAL: the checks of RESET; every fence becomes a new signalled stub. */
     static long signal(DrmFile file, ByteBuffer data, Task task) {
-        DrmSyncobj[] syncobjs = binaryArray(file, data, task);
-        try {
+        return binaryArray(file, data, task, syncobjs -> {
             for (DrmSyncobj s : syncobjs) {
                 s.signal();
             }
-        } finally {
-            putAll(syncobjs);
-        }
-        return 0;
+        });
     }
 
-    private static DrmSyncobj[] binaryArray(DrmFile file, ByteBuffer data, Task task) {
+    /** The checks of RESET and SIGNAL, then {@code op} on the looked-up syncobjs ({@link #withArray}). */
+    private static long binaryArray(DrmFile file, ByteBuffer data, Task task, ArrayOp op) {
         requireSyncobj(file);
         DrmSyncobjArray args = DrmSyncobjArray.read(data);
         check(args.pad() == 0);
         check(args.countHandles() != 0);
-        return findArray(file, task, args.handles(), args.countHandles());
+        return withArray(file, task, args.handles(), args.countHandles(), op);
     }
 
     /**
@@ -359,17 +378,13 @@ final class DrmSyncobjIoctls {
         DrmSyncobjTimelineArray args = DrmSyncobjTimelineArray.read(data);
         check(args.flags() == 0);
         check(args.countHandles() != 0);
-        DrmSyncobj[] syncobjs = findArray(file, task, args.handles(), args.countHandles());
-        try {
+        return withArray(file, task, args.handles(), args.countHandles(), syncobjs -> {
             long[] points = readPoints(task, args.points(), syncobjs.length);
             Fence stub = file.device().stubFence();
             for (int i = 0; i < syncobjs.length; i++) {
                 syncobjs[i].addPoint(stub, points[i]);
             }
-        } finally {
-            putAll(syncobjs);
-        }
-        return 0;
+        });
     }
 
     /**
@@ -382,17 +397,13 @@ final class DrmSyncobjIoctls {
         check((args.flags() & ~QUERY_FLAGS_LAST_SUBMITTED) == 0);
         check(args.countHandles() != 0);
         boolean lastSubmitted = (args.flags() & QUERY_FLAGS_LAST_SUBMITTED) != 0;
-        DrmSyncobj[] syncobjs = findArray(file, task, args.handles(), args.countHandles());
-        try {
+        return withArray(file, task, args.handles(), args.countHandles(), syncobjs -> {
             byte[] value = new byte[8];
             for (int i = 0; i < syncobjs.length; i++) {
                 le(value).putLong(0, syncobjs[i].query(lastSubmitted));
                 task.user().write(args.points() + 8L * i, value);
             }
-        } finally {
-            putAll(syncobjs);
-        }
-        return 0;
+        });
     }
 
     // ---------------------------------------------------------------- transfer / eventfd
@@ -407,25 +418,16 @@ final class DrmSyncobjIoctls {
         requireTimeline(file);
         DrmSyncobjTransfer args = DrmSyncobjTransfer.read(data);
         check(args.pad() == 0);
-        DrmSyncobj dst = find(file, args.dstHandle());
-        try {
+        return withSyncobj(find(file, args.dstHandle()), dst -> {
             check((args.flags() & ~WAIT_FLAGS_WAIT_FOR_SUBMIT) == 0);
-            DrmSyncobj src = find(file, args.srcHandle());
-            Fence fence;
-            try {
-                fence = src.findFence(args.srcPoint(), (args.flags() & WAIT_FLAGS_WAIT_FOR_SUBMIT) != 0);
-            } finally {
-                src.put();
-            }
-            if (args.dstPoint() != 0) {
-                dst.addPoint(FenceUnwrap.merge(file.device().clock(), fence), args.dstPoint());
-            } else {
-                dst.replaceFence(fence);
-            }
-        } finally {
-            dst.put();
-        }
-        return 0;
+            Fence fence = findFence(
+                    file, args.srcHandle(), args.srcPoint(), (args.flags() & WAIT_FLAGS_WAIT_FOR_SUBMIT) != 0);
+            // A new point is the source fence flattened (no chain in a chain); point 0 takes it as it is.
+            setPoint(
+                    dst,
+                    args.dstPoint(),
+                    args.dstPoint() != 0 ? FenceUnwrap.merge(file.device().clock(), fence) : fence);
+        });
     }
 
     /**
@@ -437,13 +439,9 @@ final class DrmSyncobjIoctls {
         DrmSyncobjEventfd args = DrmSyncobjEventfd.read(data);
         check((args.flags() & ~WAIT_FLAGS_WAIT_AVAILABLE) == 0);
         check(args.pad() == 0);
-        DrmSyncobj s = find(file, args.handle());
-        try {
+        return withSyncobj(find(file, args.handle()), s -> {
             EventFdContext ctx = task.file(args.fd()).privateData(EventFdContext.class, Errno.EINVAL);
             s.addWaiter(new DrmSyncobjEventfdEntry(ctx, args.point(), args.flags()));
-        } finally {
-            s.put();
-        }
-        return 0;
+        });
     }
 }

@@ -209,37 +209,7 @@ class DrmIoctlTest {
 
     @Test
     void modesetDriversAnswerUnknownCapsWithEinval() {
-        DrmDriver kms = new DrmDriver() {
-            @Override
-            public String name() {
-                return "kms";
-            }
-
-            @Override
-            public String desc() {
-                return "test";
-            }
-
-            @Override
-            public String date() {
-                return "0";
-            }
-
-            @Override
-            public int major() {
-                return 1;
-            }
-
-            @Override
-            public int minor() {
-                return 0;
-            }
-
-            @Override
-            public java.util.Set<DrmFeature> features() {
-                return java.util.EnumSet.of(DrmFeature.GEM, DrmFeature.MODESET);
-            }
-        };
+        DrmDriver kms = StubDrmDriver.of("kms", null, java.util.EnumSet.of(DrmFeature.GEM, DrmFeature.MODESET));
         DrmDevice dev = new DrmDevice(kms, k.allocator, k.dmaBufs, 1);
         assertThat(dev.render()).isNull();
         int fd = k.task.install(dev.primary().open(OpenFile.O_RDWR, k.task), 0);

@@ -52,8 +52,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ObjIntConsumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -113,22 +113,20 @@ class DrmSyncobjIoctlTest {
     }
 
     private long handles(int... hs) {
-        long a = k.task.alloc(4 * Math.max(1, hs.length));
-        byte[] b = new byte[4 * hs.length];
-        var bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < hs.length; i++) {
-            bb.putInt(4 * i, hs[i]);
-        }
-        k.task.user().write(a, b);
-        return a;
+        return userArray(4, hs.length, (bb, i) -> bb.putInt(4 * i, hs[i]));
     }
 
     private long points(long... ps) {
-        long a = k.task.alloc(8 * Math.max(1, ps.length));
-        byte[] b = new byte[8 * ps.length];
+        return userArray(8, ps.length, (bb, i) -> bb.putLong(8 * i, ps[i]));
+    }
+
+    /** Allocates user memory for {@code n} elements of {@code size} bytes (at least one) and writes them with put. */
+    private long userArray(int size, int n, ObjIntConsumer<ByteBuffer> put) {
+        long a = k.task.alloc(size * Math.max(1, n));
+        byte[] b = new byte[size * n];
         var bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < ps.length; i++) {
-            bb.putLong(8 * i, ps[i]);
+        for (int i = 0; i < n; i++) {
+            put.accept(bb, i);
         }
         k.task.user().write(a, b);
         return a;
@@ -351,7 +349,10 @@ class DrmSyncobjIoctlTest {
     @Test
     void driversWithoutTheFeaturesGetEopnotsupp() {
         DrmDevice plain = new DrmDevice(
-                new NoSyncobjDriver(EnumSet.of(DrmFeature.GEM, DrmFeature.RENDER)), k.allocator, k.dmaBufs, 1);
+                StubDrmDriver.of("plain", k.clock, EnumSet.of(DrmFeature.GEM, DrmFeature.RENDER)),
+                k.allocator,
+                k.dmaBufs,
+                1);
         int pfd = k.task.install(plain.render().open(OpenFile.O_RDWR, k.task), 0);
         for (int cmd : new int[] {
             IOCTL_CREATE,
@@ -372,7 +373,7 @@ class DrmSyncobjIoctlTest {
                     .isEqualTo(err(Errno.EOPNOTSUPP));
         }
         DrmDevice binary = new DrmDevice(
-                new NoSyncobjDriver(EnumSet.of(DrmFeature.GEM, DrmFeature.RENDER, DrmFeature.SYNCOBJ)),
+                StubDrmDriver.of("plain", k.clock, EnumSet.of(DrmFeature.GEM, DrmFeature.RENDER, DrmFeature.SYNCOBJ)),
                 k.allocator,
                 k.dmaBufs,
                 2);
@@ -386,50 +387,6 @@ class DrmSyncobjIoctlTest {
         }
         k.task.close(bfd);
         assertThat(binary.liveSyncobjs()).isZero();
-    }
-
-    /** A driver with the given features and the kit's clock. */
-    private final class NoSyncobjDriver implements DrmDriver {
-        private final Set<DrmFeature> features;
-
-        NoSyncobjDriver(Set<DrmFeature> features) {
-            this.features = features;
-        }
-
-        @Override
-        public String name() {
-            return "plain";
-        }
-
-        @Override
-        public String desc() {
-            return "test";
-        }
-
-        @Override
-        public String date() {
-            return "0";
-        }
-
-        @Override
-        public int major() {
-            return 1;
-        }
-
-        @Override
-        public int minor() {
-            return 0;
-        }
-
-        @Override
-        public Clock clock() {
-            return k.clock;
-        }
-
-        @Override
-        public Set<DrmFeature> features() {
-            return features;
-        }
     }
 
     // ---------------------------------------------------------------- waits
