@@ -31,6 +31,20 @@ public abstract class FenceCallback {
         return pending;
     }
 
+    /**
+     * Describes who registered this node, for debugging ({@link Fence#describeWaiters()}): by default the class
+     * name; waiters that know their task or device override it.
+     *
+     * <p>Context: any thread, possibly under the fence lock: must not block.
+     */
+    public String describe() {
+        Class<?> c = getClass();
+        while (c.isAnonymousClass() && c.getEnclosingClass() != null) {
+            c = c.getEnclosingClass();
+        }
+        return "callback " + c.getName();
+    }
+
     /** Wraps a lambda in a fresh node (this allocates; hot paths embed their own node instead). */
     public static FenceCallback of(Consumer<Fence> action) {
         return new FenceCallback() {
