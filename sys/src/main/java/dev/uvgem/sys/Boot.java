@@ -10,7 +10,7 @@ import java.util.Objects;
 
 /**
  * Boots a uvgem kernel with the contract's path table: the vGEM device's primary and render nodes, the sw_sync
- * debugfs file and the two debugfs texts.
+ * debugfs file and the three debugfs texts.
  *
  * <table>
  * <caption>Paths</caption>
@@ -20,6 +20,8 @@ import java.util.Objects;
  * <tr><td>/sys/kernel/debug/sync/sw_sync</td><td>a new sw_sync timeline per open</td><td>admin, with debugfs</td></tr>
  * <tr><td>/sys/kernel/debug/dma_buf/bufinfo</td><td>every dma-buf with its fences</td><td>admin, with debugfs</td></tr>
  * <tr><td>/sys/kernel/debug/sync/info</td><td>every sw_sync timeline with its points</td><td>admin, with debugfs</td></tr>
+ * <tr><td>/sys/kernel/debug/uvgem/stuck_fences</td><td>vgem fences unsignalled past the watchdog threshold, with
+ * creator and waiters</td><td>admin, with debugfs</td></tr>
  * </table>
  *
  * <p>Thread-safety: stateless.
@@ -35,6 +37,8 @@ public final class Boot {
     public static final String BUFINFO = "/sys/kernel/debug/dma_buf/bufinfo";
     /** The sync debug text. */
     public static final String SYNC_INFO = "/sys/kernel/debug/sync/info";
+    /** The stuck vgem fences with their creators and waiters (a uvgem file, not in Linux). */
+    public static final String STUCK_FENCES = "/sys/kernel/debug/uvgem/stuck_fences";
 
     private Boot() {}
 
@@ -72,7 +76,7 @@ public final class Boot {
         Objects.requireNonNull(allocator, "allocator");
         Kernel kernel = new Kernel(config);
         DmaBufRegistry dmaBufs = new DmaBufRegistry(config.clock());
-        VgemDriver driver = new VgemDriver(config.clock(), config.vgemFenceTimeout());
+        VgemDriver driver = new VgemDriver(config.clock(), config.vgemFenceTimeout(), config.debugfs());
         DrmDevice vgem = new DrmDevice(driver, allocator, dmaBufs);
         SyncDebug syncDebug = new SyncDebug();
         SwSyncDevice swSync = new SwSyncDevice(config.clock(), syncDebug);
@@ -81,6 +85,7 @@ public final class Boot {
         kernel.register(SW_SYNC, swSync, PathAccess.ADMIN_DEBUGFS);
         kernel.register(BUFINFO, new DebugfsText(dmaBufs::bufinfo), PathAccess.ADMIN_DEBUGFS);
         kernel.register(SYNC_INFO, new DebugfsText(syncDebug::info), PathAccess.ADMIN_DEBUGFS);
+        kernel.register(STUCK_FENCES, new DebugfsText(driver.watchdog()::report), PathAccess.ADMIN_DEBUGFS);
         return new Booted(kernel, new Devices(vgem, dmaBufs, swSync, syncDebug));
     }
 }

@@ -722,6 +722,11 @@ public final class Process implements Task {
             return Process.this.comm();
         }
 
+        @Override
+        public int pid() {
+            return Process.this.pid();
+        }
+
         void unpin() {
             if (pinned == null) {
                 return;

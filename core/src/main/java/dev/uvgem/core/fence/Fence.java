@@ -668,7 +668,8 @@ public class Fence {
 
     /**
      * Describes who waits on this fence, for debugging (the stuck-fence report): one line per pending callback,
-     * from {@link FenceCallback#describe()}, oldest first. Empty once signalled.
+     * from {@link FenceCallback#describe()}, oldest first, leaving out the driver's own bookkeeping (callbacks that
+     * describe themselves as null). Empty once signalled.
      *
      * <p>Context: any thread, never blocks long. Locking: takes the fence lock (below the head, only locked
      * operations change the list, so it stays still while walked; a signal racing it waits for the lock).
@@ -680,7 +681,10 @@ public class Fence {
             try {
                 FenceCallback h = resolvedHead();
                 for (FenceCallback cb = h == SIG || h == END ? null : h; cb != null; cb = cb.next) {
-                    out.add(cb.describe());
+                    String who = cb.describe();
+                    if (who != null) {
+                        out.add(who);
+                    }
                 }
             } finally {
                 endLockedOp();

@@ -33,7 +33,8 @@ public abstract class FenceCallback {
 
     /**
      * Describes who registered this node, for debugging ({@link Fence#describeWaiters()}): by default the class
-     * name; waiters that know their task or device override it.
+     * name; waiters that know their task or device override it, and a driver's own bookkeeping (an expiry's
+     * disarm) returns null to be left out.
      *
      * <p>Context: any thread, possibly under the fence lock: must not block.
      */

@@ -32,4 +32,7 @@ public interface Task {
 
     /** Returns the process's command name, at most 15 characters, as {@code current->comm}. */
     String comm();
+
+    /** Returns the process id, as {@code current->pid}: for debug output that names who did something. */
+    int pid();
 }
