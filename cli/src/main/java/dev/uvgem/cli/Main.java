@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Userspace vGEM: the Linux vGEM driver with fences, and the dma-buf fence machinery, on the JVM.",
-        subcommands = {DaemonCommand.class, WalkthroughCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, DaemonCommand.class, WalkthroughCommand.class, CommandLine.HelpCommand.class},
         footer = {
             "",
             "The launcher also runs:",

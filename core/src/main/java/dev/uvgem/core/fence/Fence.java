@@ -162,8 +162,8 @@ public class Fence {
         this.seqno = seqno;
         this.seqno64 = seqno64;
         TraceSink trace = Tracepoints.sink();
-        if (trace != null) {
-            trace.emit(new TraceEvent.FenceInit(clock == null ? 0 : clock.nanoTime(), traceRef()));
+        if (trace != null && clock != null) { // stubs have no clock: born signalled, nothing to trace
+            trace.emit(new TraceEvent.FenceInit(clock.nanoTime(), traceRef()));
         }
     }
 
@@ -187,8 +187,8 @@ public class Fence {
     // The tracepoint of enabling signalling; the callers have just moved head off null.
     private void traceEnable() {
         TraceSink trace = Tracepoints.sink();
-        if (trace != null) {
-            trace.emit(new TraceEvent.FenceEnableSignal(clock == null ? 0 : clock.nanoTime(), traceRef()));
+        if (trace != null && clock != null) {
+            trace.emit(new TraceEvent.FenceEnableSignal(clock.nanoTime(), traceRef()));
         }
     }
 

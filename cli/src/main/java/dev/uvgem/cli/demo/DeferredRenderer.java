@@ -1,0 +1,237 @@
+package dev.uvgem.cli.demo;
+
+import dev.uvgem.api.BufferObject;
+import dev.uvgem.api.DmaBufFd;
+import dev.uvgem.api.MappedMemory;
+import dev.uvgem.api.Uvgem;
+import dev.uvgem.api.VgemDevice;
+import dev.uvgem.api.VgemFence;
+import dev.uvgem.core.time.Clock;
+import dev.uvgem.core.trace.Tracepoints;
+import dev.uvgem.core.trace.Track;
+import dev.uvgem.sys.Boot;
+import dev.uvgem.sys.Kernel;
+import dev.uvgem.sys.KernelConfig;
+import dev.uvgem.uapi.Errno;
+import dev.uvgem.uapi.ErrnoException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The seed's deferred renderer, end to end in one embedded kernel: a renderer process draws frames on several
+ * threads into a ring of vgem buffers. For each frame it first waits for its buffer to leave the screen, attaches a
+ * WRITE fence, and queues the page flip at once; a renderer thread then draws the frame and signals the fence when
+ * done, in whatever order the threads finish. The display presents strictly in order, each frame at the first
+ * vblank after its fence signalled: scheduled out of order, completed in order. A frame whose fence is never
+ * signalled ({@link DemoOptions#hangFrame}) holds the display only until the fence expires; the display then
+ * recovers and shows whatever the buffer holds.
+ *
+ * <p>Thread-safety: one run per call; a run uses its own kernel, threads and buffers.
+ */
+public final class DeferredRenderer {
+    private static final Track SUBMIT = new Track("renderer", "submit");
+
+    private final DemoOptions o;
+    private final Clock clock;
+    private final Consumer<Presented> onPresent;
+    private final long start;
+    private final long[] queuedAt;
+    private final long[] renderedAt;
+    private final String[] worker;
+    private final List<Presented> presented = new ArrayList<>(); // guarded by this
+    private final List<Integer> completed = new ArrayList<>(); // guarded by this
+    private int released = -1; // guarded by this: the highest frame whose buffer left the screen
+
+    private DeferredRenderer(DemoOptions o, Consumer<Presented> onPresent) {
+        this.o = o;
+        this.clock = o.clock();
+        this.onPresent = onPresent;
+        this.start = clock.nanoTime();
+        this.queuedAt = new long[o.frames()];
+        this.renderedAt = new long[o.frames()];
+        this.worker = new String[o.frames()];
+        Arrays.fill(renderedAt, -1);
+    }
+
+    /**
+     * Runs the demo: boots a kernel, renders and presents every frame, tears everything down.
+     *
+     * <p>Context: process context; sleeps while frames render and the display presents (real time on the real
+     * clock). {@code onPresent} runs on the display's commit thread for each frame, in presentation order.
+     */
+    public static DemoResult run(DemoOptions options, Consumer<Presented> onPresent) throws InterruptedException {
+        return new DeferredRenderer(options, onPresent).run();
+    }
+
+    private DemoResult run() throws InterruptedException {
+        Boot.Booted booted = Boot.kernelWithDevices(
+                KernelConfig.defaults(clock).withDebugfs(true).withVgemFenceTimeout(o.fenceTimeout()));
+        List<Integer> expired = new ArrayList<>();
+        try (Kernel kernel = booted.kernel();
+                Uvgem renderer = Uvgem.process(kernel, "renderer", false);
+                VgemDevice vgem = renderer.openVgem()) {
+            List<BufferObject> ring = new ArrayList<>();
+            List<DmaBufFd> dmabufs = new ArrayList<>();
+            for (int i = 0; i < o.ring(); i++) {
+                BufferObject bo = vgem.createDumb(o.width(), o.height(), 32);
+                ring.add(bo);
+                DmaBufFd d = bo.export(true);
+                d.setName("ring-" + i);
+                dmabufs.add(d);
+            }
+            VgemFence hung = render(kernel, ring, dmabufs);
+            if (hung != null) {
+                try {
+                    hung.signal();
+                } catch (ErrnoException e) {
+                    if (e.errno() != Errno.ETIMEDOUT) {
+                        throw e;
+                    }
+                    expired.add(o.hangFrame());
+                }
+            }
+            dmabufs.forEach(DmaBufFd::close);
+            ring.forEach(BufferObject::close);
+        }
+        long end = clock.nanoTime();
+        List<FrameStats> frames = new ArrayList<>();
+        synchronized (this) {
+            for (Presented p : presented) {
+                int f = p.frame();
+                String fence = expired.contains(f) ? "expired" : p.fenceError() != 0 ? "error" : "signalled";
+                frames.add(new FrameStats(
+                        f,
+                        queuedAt[f] - start,
+                        renderedAt[f] < 0 ? -1 : renderedAt[f] - start,
+                        p.presentedAt() - start,
+                        p.vblank(),
+                        worker[f],
+                        fence,
+                        p.fenceError()));
+            }
+            return new DemoResult(
+                    frames,
+                    completed,
+                    expired,
+                    List.of(),
+                    end - start,
+                    o.fenceTimeout().toNanos());
+        }
+    }
+
+    /** Submits every frame; returns the hung frame's fence (never signalled), or null. */
+    private VgemFence render(Kernel kernel, List<BufferObject> ring, List<DmaBufFd> dmabufs)
+            throws InterruptedException {
+        CompletionOrder completion = new CompletionOrder(o.completionOrder());
+        Random random = new Random(o.seed());
+        AtomicInteger threadIds = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(
+                o.threads(),
+                r -> Thread.ofPlatform()
+                        .name("renderer-" + threadIds.getAndIncrement())
+                        .unstarted(r));
+        VgemFence hung = null;
+        Scanout scanout = new VblankScanout(
+                kernel.spawn("display", true),
+                clock,
+                1_000_000_000L / o.refreshHz(),
+                o.width(),
+                o.height(),
+                listener());
+        try {
+            for (int i = 0; i < o.frames(); i++) {
+                int slot = i % o.ring();
+                awaitReleased(i - o.ring());
+                BufferObject bo = ring.get(slot);
+                VgemFence fence = bo.attachFence(true);
+                queuedAt[i] = clock.nanoTime();
+                Tracepoints.instant(queuedAt[i], SUBMIT, "attach + queue flip: frame " + i, Map.of());
+                scanout.queueFlip(i, dmabufs.get(slot), bo.pitch());
+                if (i == o.hangFrame()) {
+                    hung = fence;
+                }
+                long extra = o.maxRenderTime().isZero()
+                        ? 0
+                        : (long) (random.nextDouble() * o.maxRenderTime().toNanos());
+                int frame = i;
+                pool.execute(() -> draw(frame, bo, fence, extra, completion));
+            }
+        } finally {
+            scanout.close();
+            pool.shutdown();
+            pool.awaitTermination(1, TimeUnit.MINUTES);
+        }
+        return hung;
+    }
+
+    // A renderer thread: draws the frame (half of it, for the hung frame), takes its extra time, and signals.
+    private void draw(int frame, BufferObject bo, VgemFence fence, long extraNanos, CompletionOrder completion) {
+        long t0 = clock.nanoTime();
+        worker[frame] = Thread.currentThread().getName();
+        boolean hangs = frame == o.hangFrame();
+        try (MappedMemory m = bo.map()) {
+            FramePainter.paint(
+                    m.segment(), bo.pitch(), o.width(), o.height(), frame, 0, hangs ? o.height() / 2 : o.height());
+        }
+        long until = t0 + extraNanos;
+        while (clock.nanoTime() < until) {
+            clock.parkUntil(this, until);
+        }
+        Track track = new Track("renderer", Thread.currentThread().getName());
+        Tracepoints.slice(t0, clock.nanoTime(), track, (hangs ? "hang on frame " : "render frame ") + frame, Map.of());
+        completion.finished(frame, () -> {
+            if (!hangs) {
+                signal(frame, fence);
+            }
+            synchronized (this) {
+                completed.add(frame);
+            }
+        });
+    }
+
+    private void signal(int frame, VgemFence fence) {
+        try {
+            fence.signal();
+            renderedAt[frame] = clock.nanoTime();
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.ETIMEDOUT) {
+                throw e;
+            }
+            // Drawing took longer than the expiry: the display has already been released without us.
+        }
+    }
+
+    private synchronized void awaitReleased(int frame) throws InterruptedException {
+        while (released < frame) {
+            wait();
+        }
+    }
+
+    private Scanout.Listener listener() {
+        return new Scanout.Listener() {
+            @Override
+            public void presented(Presented frame) {
+                synchronized (DeferredRenderer.this) {
+                    presented.add(frame);
+                }
+                onPresent.accept(frame);
+            }
+
+            @Override
+            public void released(int frame) {
+                synchronized (DeferredRenderer.this) {
+                    released = Math.max(released, frame);
+                    DeferredRenderer.this.notifyAll();
+                }
+            }
+        };
+    }
+}
