@@ -198,9 +198,10 @@ public final class DeferredRenderer {
     }
 
     private void signal(int frame, VgemFence fence) {
+        long now = clock.nanoTime(); // read first: the display may latch the frame before signal() returns
         try {
             fence.signal();
-            renderedAt[frame] = clock.nanoTime();
+            renderedAt[frame] = now;
         } catch (ErrnoException e) {
             if (e.errno() != Errno.ETIMEDOUT) {
                 throw e;

@@ -1,0 +1,151 @@
+package dev.uvgem.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.uvgem.cli.demo.FramePainter;
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code uvgem demo} end to end on the real clock with small frames: it presents every frame in order, a hung
+ * frame's fence expires and the display recovers, and its summary, trace and PNGs say so.
+ */
+@Timeout(60)
+class DemoCommandTest {
+    private static final int W = 64;
+    private static final int H = 48;
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int demo(String... extra) {
+        List<String> args = new ArrayList<>(List.of(
+                "demo",
+                "--frames",
+                "8",
+                "--size",
+                W + "x" + H,
+                "--fence-timeout",
+                "300ms",
+                "--max-render-time",
+                "5ms",
+                "--summary",
+                dir.resolve("summary.json").toString(),
+                "--trace",
+                dir.resolve("trace.json").toString()));
+        args.addAll(List.of(extra));
+        return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args.toArray(String[]::new));
+    }
+
+    private JsonNode json(String file) throws Exception {
+        return new ObjectMapper().readTree(dir.resolve(file).toFile());
+    }
+
+    @Test
+    void aHungFrameExpiresAndTheDisplayRecoversInOrder() throws Exception {
+        assertThat(demo("--hang-frame", "3", "--out", dir.resolve("png").toString()))
+                .isZero();
+        assertThat(out.toString())
+                .contains("8 frames presented in submission order")
+                .contains("never-signalled fences expired after 300 ms and the display recovered: frames [3]");
+
+        JsonNode summary = json("summary.json");
+        assertThat(summary.get("in_order").asBoolean()).isTrue();
+        assertThat(summary.get("expired_fences")).extracting(JsonNode::asInt).containsExactly(3);
+        List<JsonNode> frames = list(summary.get("presented"));
+        assertThat(frames).extracting(f -> f.get("frame").asInt()).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+        assertThat(frames)
+                .extracting(f -> f.get("fence").asText())
+                .containsExactly(
+                        "signalled",
+                        "signalled",
+                        "signalled",
+                        "expired",
+                        "signalled",
+                        "signalled",
+                        "signalled",
+                        "signalled");
+        assertThat(frames.get(3).get("rendered_ms").isNull()).isTrue();
+        for (int i = 1; i < frames.size(); i++) {
+            assertThat(frames.get(i).get("vblank").asLong())
+                    .isGreaterThan(frames.get(i - 1).get("vblank").asLong());
+        }
+        assertThat(frames.get(3).get("latency_ms").asDouble()).isGreaterThanOrEqualTo(300.0);
+        for (JsonNode f : frames) {
+            if (!f.get("rendered_ms").isNull()) {
+                assertThat(f.get("presented_ms").asDouble())
+                        .isGreaterThanOrEqualTo(f.get("rendered_ms").asDouble());
+            }
+        }
+
+        JsonNode trace = json("trace.json").get("traceEvents");
+        List<String> tracks = StreamSupport.stream(trace.spliterator(), false)
+                .filter(e -> e.get("name").asText().equals("thread_name"))
+                .map(e -> e.get("args").get("name").asText())
+                .toList();
+        assertThat(tracks).contains("crtc-0", "submit");
+        assertThat(tracks).filteredOn(t -> t.startsWith("unbound (ctx")).hasSize(8);
+        List<String> names = StreamSupport.stream(trace.spliterator(), false)
+                .map(e -> e.get("name").asText())
+                .toList();
+        assertThat(names).contains("vblank", "render frame 0", "hang on frame 3", "scanout frame 7");
+        assertThat(names).anyMatch(n -> n.startsWith("stuck fence")).anyMatch(n -> n.startsWith("expired"));
+        assertThat(names).filteredOn(n -> n.startsWith("wait ")).isNotEmpty();
+
+        Path png = dir.resolve("png");
+        try (Stream<Path> files = Files.list(png)) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .contains("frame-0000.png", "frame-0007.png", "contact-sheet.png")
+                    .hasSize(9);
+        }
+        BufferedImage first = ImageIO.read(png.resolve("frame-0000.png").toFile());
+        BufferedImage hung = ImageIO.read(png.resolve("frame-0003.png").toFile());
+        for (int y = 0; y < H; y += 7) {
+            for (int x = 0; x < W; x += 5) {
+                assertThat(first.getRGB(x, y) & 0xffffff).isEqualTo(FramePainter.pixel(0, x, y, W, H));
+            }
+        }
+        assertThat(hung.getRGB(W / 2, 2) & 0xffffff).isEqualTo(FramePainter.pixel(3, W / 2, 2, W, H));
+        assertThat(countDifferent(hung, 3, H / 2 + 1, H))
+                .as("the lower half was never drawn")
+                .isPositive();
+    }
+
+    @Test
+    void badUsageExitsTwo() {
+        assertThat(demo("--hang-frame", "8")).isEqualTo(2);
+        assertThat(err.toString()).contains("hang frames must be below --frames 8");
+    }
+
+    private static int countDifferent(BufferedImage img, int frame, int fromRow, int toRow) {
+        int n = 0;
+        for (int y = fromRow; y < toRow; y++) {
+            for (int x = 0; x < W; x++) {
+                if ((img.getRGB(x, y) & 0xffffff) != FramePainter.pixel(frame, x, y, W, H)) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    private static List<JsonNode> list(JsonNode array) {
+        return StreamSupport.stream(array.spliterator(), false).toList();
+    }
+}
