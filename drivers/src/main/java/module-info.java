@@ -3,5 +3,7 @@ module dev.uvgem.drivers {
     requires transitive dev.uvgem.core;
 
     exports dev.uvgem.drivers.drm;
+    exports dev.uvgem.drivers.gpu;
+    exports dev.uvgem.drivers.sched;
     exports dev.uvgem.drivers.vgem;
 }

@@ -30,4 +30,9 @@ public final class RawFile extends UvgemFile {
     public VgemDevice asVgemDevice() {
         return new VgemDevice(sys, fd);
     }
+
+    /** Takes this fd over as a uvgpu device; this object must not be used afterwards. */
+    public GpuDevice asGpuDevice() {
+        return new GpuDevice(sys, fd);
+    }
 }

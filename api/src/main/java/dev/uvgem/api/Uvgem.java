@@ -37,6 +37,10 @@ public final class Uvgem implements AutoCloseable {
     public static final String BUFINFO = "/sys/kernel/debug/dma_buf/bufinfo";
     /** The sync debug listing (privileged; debugfs). */
     public static final String SYNC_INFO = "/sys/kernel/debug/sync/info";
+    /** The uvgpu (virtual GPU) primary node. */
+    public static final String CARD2 = "/dev/dri/card2";
+    /** The uvgpu render node. */
+    public static final String RENDER_D130 = "/dev/dri/renderD130";
 
     private static final int O_RDWR = 2;
     private static final int O_CLOEXEC = 0x80000;
@@ -92,6 +96,16 @@ public final class Uvgem implements AutoCloseable {
     /** Opens the vGEM render node (no dumb-buffer ioctls there, as on Linux). */
     public VgemDevice openVgemRender() {
         return new VgemDevice(sys, Check.fd(sys.open(RENDER_D128, O_RDWR | O_CLOEXEC)));
+    }
+
+    /** Opens the uvgpu (virtual GPU) primary node. */
+    public GpuDevice openGpu() {
+        return new GpuDevice(sys, Check.fd(sys.open(CARD2, O_RDWR | O_CLOEXEC)));
+    }
+
+    /** Opens the uvgpu render node. */
+    public GpuDevice openGpuRender() {
+        return new GpuDevice(sys, Check.fd(sys.open(RENDER_D130, O_RDWR | O_CLOEXEC)));
     }
 
     /**

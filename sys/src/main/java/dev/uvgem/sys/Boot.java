@@ -5,12 +5,14 @@ import dev.uvgem.core.dmabuf.DmaBufRegistry;
 import dev.uvgem.core.swsync.SwSyncDevice;
 import dev.uvgem.core.swsync.SyncDebug;
 import dev.uvgem.drivers.drm.DrmDevice;
+import dev.uvgem.drivers.gpu.UvGpuDriver;
 import dev.uvgem.drivers.vgem.VgemDriver;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 
 /**
  * Boots a uvgem kernel with the contract's path table: the vGEM device's primary and render nodes, the sw_sync
- * debugfs file and the three debugfs texts.
+ * debugfs file and the three debugfs texts, plus the uvgpu virtual GPU's nodes.
  *
  * <table>
  * <caption>Paths</caption>
@@ -22,6 +24,8 @@ import java.util.Objects;
  * <tr><td>/sys/kernel/debug/sync/info</td><td>every sw_sync timeline with its points</td><td>admin, with debugfs</td></tr>
  * <tr><td>/sys/kernel/debug/uvgem/stuck_fences</td><td>vgem fences unsignalled past the watchdog threshold, with
  * creator and waiters</td><td>admin, with debugfs</td></tr>
+ * <tr><td>/dev/dri/card2</td><td>uvgpu (the virtual GPU), primary node</td><td>everyone</td></tr>
+ * <tr><td>/dev/dri/renderD130</td><td>uvgpu, render node</td><td>everyone</td></tr>
  * </table>
  *
  * <p>Thread-safety: stateless.
@@ -39,6 +43,12 @@ public final class Boot {
     public static final String SYNC_INFO = "/sys/kernel/debug/sync/info";
     /** The stuck vgem fences with their creators and waiters (a uvgem file, not in Linux). */
     public static final String STUCK_FENCES = "/sys/kernel/debug/uvgem/stuck_fences";
+    /** The uvgpu (virtual GPU) primary node: DRM device index 2. */
+    public static final String CARD2 = "/dev/dri/card2";
+    /** The uvgpu render node. */
+    public static final String RENDER_D130 = "/dev/dri/renderD130";
+    /** The DRM device index of uvgpu (card2, renderD130). */
+    public static final int UVGPU_INDEX = 2;
 
     private Boot() {}
 
@@ -49,8 +59,10 @@ public final class Boot {
      * @param dmaBufs every live dma-buf
      * @param swSync the sw_sync device
      * @param syncDebug every live sw_sync timeline
+     * @param gpu the uvgpu (virtual GPU) DRM device
      */
-    public record Devices(DrmDevice vgem, DmaBufRegistry dmaBufs, SwSyncDevice swSync, SyncDebug syncDebug) {}
+    public record Devices(
+            DrmDevice vgem, DmaBufRegistry dmaBufs, SwSyncDevice swSync, SyncDebug syncDebug, DrmDevice gpu) {}
 
     /** Starts a kernel with {@code config} and registers the standard paths. */
     public static Kernel kernel(KernelConfig config) {
@@ -73,6 +85,19 @@ public final class Boot {
      * {@link BufferAllocator#files} so that other processes can map buffers through their backing files.
      */
     public static Booted kernelWithDevices(KernelConfig config, BufferAllocator allocator) {
+        return kernelWithDevices(config, allocator, new UvGpuDriver(config.clock()));
+    }
+
+    /**
+     * As {@link #kernelWithDevices(KernelConfig, BufferAllocator)}, with the virtual GPU's scheduler work and
+     * commands running on {@code gpuEngine}: tests pass {@code Runnable::run} so that jobs run on the submitting
+     * thread and hang timeouts on the thread advancing a virtual clock, deterministically.
+     */
+    public static Booted kernelWithDevices(KernelConfig config, BufferAllocator allocator, Executor gpuEngine) {
+        return kernelWithDevices(config, allocator, new UvGpuDriver(config.clock(), gpuEngine));
+    }
+
+    private static Booted kernelWithDevices(KernelConfig config, BufferAllocator allocator, UvGpuDriver gpuDriver) {
         Objects.requireNonNull(allocator, "allocator");
         Kernel kernel = new Kernel(config);
         DmaBufRegistry dmaBufs = new DmaBufRegistry(config.clock());
@@ -86,6 +111,9 @@ public final class Boot {
         kernel.register(BUFINFO, new DebugfsText(dmaBufs::bufinfo), PathAccess.ADMIN_DEBUGFS);
         kernel.register(SYNC_INFO, new DebugfsText(syncDebug::info), PathAccess.ADMIN_DEBUGFS);
         kernel.register(STUCK_FENCES, new DebugfsText(driver.watchdog()::report), PathAccess.ADMIN_DEBUGFS);
-        return new Booted(kernel, new Devices(vgem, dmaBufs, swSync, syncDebug));
+        DrmDevice gpu = new DrmDevice(gpuDriver, allocator, dmaBufs, UVGPU_INDEX);
+        kernel.register(CARD2, gpu.primary(), PathAccess.EVERYONE);
+        kernel.register(RENDER_D130, gpu.render(), PathAccess.EVERYONE);
+        return new Booted(kernel, new Devices(vgem, dmaBufs, swSync, syncDebug, gpu));
     }
 }

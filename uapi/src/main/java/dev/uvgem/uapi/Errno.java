@@ -14,6 +14,8 @@ public enum Errno {
     EPERM(1),
     /** No such file or directory (or: no such handle, fence or token). */
     ENOENT(2),
+    /** No such process (a GPU scheduler entity was killed before its job ran). */
+    ESRCH(3),
     /** Interrupted system call. */
     EINTR(4),
     /** I/O error. */
