@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.uvgem.cli.demo.DeferredRenderer;
 import dev.uvgem.cli.demo.FramePainter;
+import dev.uvgem.uapi.Errno;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -58,16 +60,26 @@ class DemoCommandTest {
     }
 
     @Test
-    void aHungFrameExpiresAndTheDisplayRecoversInOrder() throws Exception {
-        assertThat(demo("--hang-frame", "3", "--out", dir.resolve("png").toString()))
+    void hungFramesOnTheCpuAndTheGpuRecoverAndTheDisplayStaysInOrder() throws Exception {
+        assertThat(demo(
+                        "--hang-frame",
+                        "3",
+                        "--gpu-hang-frame",
+                        "5",
+                        "--out",
+                        dir.resolve("png").toString()))
                 .isZero();
         assertThat(out.toString())
                 .contains("8 frames presented in submission order")
-                .contains("never-signalled fences expired after 300 ms and the display recovered: frames [3]");
+                .contains("never-signalled fences expired after 300 ms and the display recovered: frames [3]")
+                .contains("hung GPU jobs recovered by the scheduler's timeout: frames [5]");
 
         JsonNode summary = json("summary.json");
         assertThat(summary.get("in_order").asBoolean()).isTrue();
         assertThat(summary.get("expired_fences")).extracting(JsonNode::asInt).containsExactly(3);
+        assertThat(summary.get("gpu_hangs_recovered"))
+                .extracting(JsonNode::asInt)
+                .containsExactly(5);
         List<JsonNode> frames = list(summary.get("presented"));
         assertThat(frames).extracting(f -> f.get("frame").asInt()).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
         assertThat(frames)
@@ -78,15 +90,16 @@ class DemoCommandTest {
                         "signalled",
                         "expired",
                         "signalled",
-                        "signalled",
+                        "gpu-hang",
                         "signalled",
                         "signalled");
+        assertThat(frames.get(5).get("fence_error").asInt()).isEqualTo(Errno.ETIME.negative());
         assertThat(frames.get(3).get("rendered_ms").isNull()).isTrue();
+        assertThat(frames.get(3).get("latency_ms").asDouble()).isGreaterThanOrEqualTo(300.0);
         for (int i = 1; i < frames.size(); i++) {
             assertThat(frames.get(i).get("vblank").asLong())
                     .isGreaterThan(frames.get(i - 1).get("vblank").asLong());
         }
-        assertThat(frames.get(3).get("latency_ms").asDouble()).isGreaterThanOrEqualTo(300.0);
         for (JsonNode f : frames) {
             if (!f.get("rendered_ms").isNull()) {
                 assertThat(f.get("presented_ms").asDouble())
@@ -100,7 +113,14 @@ class DemoCommandTest {
                 .map(e -> e.get("args").get("name").asText())
                 .toList();
         assertThat(tracks).contains("crtc-0", "submit");
-        assertThat(tracks).filteredOn(t -> t.startsWith("unbound (ctx")).hasSize(8);
+        assertThat(tracks)
+                .filteredOn(t -> t.startsWith("unbound (ctx"))
+                .as("one per vgem fence")
+                .hasSize(8);
+        assertThat(tracks)
+                .filteredOn(t -> t.startsWith("uvgpu-ring"))
+                .as("the GPU context's ring")
+                .isNotEmpty();
         List<String> names = StreamSupport.stream(trace.spliterator(), false)
                 .map(e -> e.get("name").asText())
                 .toList();
@@ -114,17 +134,25 @@ class DemoCommandTest {
                     .contains("frame-0000.png", "frame-0007.png", "contact-sheet.png")
                     .hasSize(9);
         }
+        int bar = H - DeferredRenderer.barRows(H);
         BufferedImage first = ImageIO.read(png.resolve("frame-0000.png").toFile());
-        BufferedImage hung = ImageIO.read(png.resolve("frame-0003.png").toFile());
-        for (int y = 0; y < H; y += 7) {
-            for (int x = 0; x < W; x += 5) {
-                assertThat(first.getRGB(x, y) & 0xffffff).isEqualTo(FramePainter.pixel(0, x, y, W, H));
-            }
+        assertThat(countDifferent(first, 0, 0, bar))
+                .as("the CPU's pixels, scanned out")
+                .isZero();
+        for (int x = 0; x < W; x += 5) {
+            assertThat(first.getRGB(x, H - 1) & 0xffffff).as("the GPU's bar").isEqualTo(DeferredRenderer.BAR_COLOUR);
         }
-        assertThat(hung.getRGB(W / 2, 2) & 0xffffff).isEqualTo(FramePainter.pixel(3, W / 2, 2, W, H));
-        assertThat(countDifferent(hung, 3, H / 2 + 1, H))
+        BufferedImage cpuHung = ImageIO.read(png.resolve("frame-0003.png").toFile());
+        assertThat(countDifferent(cpuHung, 3, 0, H / 2))
+                .as("the upper half was drawn")
+                .isZero();
+        assertThat(countDifferent(cpuHung, 3, H / 2 + 1, bar))
                 .as("the lower half was never drawn")
                 .isPositive();
+        BufferedImage gpuHung = ImageIO.read(png.resolve("frame-0005.png").toFile());
+        assertThat(countDifferent(gpuHung, 5, 0, H))
+                .as("no bar: the GPU job was killed")
+                .isZero();
     }
 
     @Test

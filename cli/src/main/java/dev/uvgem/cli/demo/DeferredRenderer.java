@@ -2,6 +2,10 @@ package dev.uvgem.cli.demo;
 
 import dev.uvgem.api.BufferObject;
 import dev.uvgem.api.DmaBufFd;
+import dev.uvgem.api.GpuBuffer;
+import dev.uvgem.api.GpuContext;
+import dev.uvgem.api.GpuDevice;
+import dev.uvgem.api.GpuJob;
 import dev.uvgem.api.MappedMemory;
 import dev.uvgem.api.Uvgem;
 import dev.uvgem.api.VgemDevice;
@@ -14,6 +18,7 @@ import dev.uvgem.sys.Kernel;
 import dev.uvgem.sys.KernelConfig;
 import dev.uvgem.uapi.Errno;
 import dev.uvgem.uapi.ErrnoException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,9 +39,18 @@ import java.util.function.Consumer;
  * signalled ({@link DemoOptions#hangFrame}) holds the display only until the fence expires; the display then
  * recovers and shows whatever the buffer holds.
  *
+ * <p>Between drawing and scan-out each frame goes through the virtual GPU: a post-processing job (it stamps a bar
+ * along the bottom of the frame) submitted with implicit sync, so it runs once the frame's vgem fence has
+ * signalled and its finished fence joins the buffer's write fences the flip waits for. A job that hangs ({@link
+ * DemoOptions#gpuHangFrame}) is killed by the GPU context's hang timeout (half the vgem fence expiry): its fence
+ * signals with {@code -ETIME}, and the display shows the frame without the bar.
+ *
  * <p>Thread-safety: one run per call; a run uses its own kernel, threads and buffers.
  */
 public final class DeferredRenderer {
+    /** The colour of the bar the GPU's post-processing job stamps along the bottom of every frame. */
+    public static final int BAR_COLOUR = 0x2040c0;
+
     private static final Track SUBMIT = new Track("renderer", "submit");
 
     private final DemoOptions o;
@@ -75,19 +89,26 @@ public final class DeferredRenderer {
         Boot.Booted booted = Boot.kernelWithDevices(
                 KernelConfig.defaults(clock).withDebugfs(true).withVgemFenceTimeout(o.fenceTimeout()));
         List<Integer> expired = new ArrayList<>();
+        List<Integer> gpuRecovered = new ArrayList<>();
+        int gpuHangs;
         try (Kernel kernel = booted.kernel();
                 Uvgem renderer = Uvgem.process(kernel, "renderer", false);
-                VgemDevice vgem = renderer.openVgem()) {
+                VgemDevice vgem = renderer.openVgem();
+                GpuDevice gpu = renderer.openGpu();
+                GpuContext gpuCtx = gpu.createContext(o.fenceTimeout().dividedBy(2), 0)) {
             List<BufferObject> ring = new ArrayList<>();
             List<DmaBufFd> dmabufs = new ArrayList<>();
+            List<GpuBuffer> gpuBufs = new ArrayList<>();
             for (int i = 0; i < o.ring(); i++) {
                 BufferObject bo = vgem.createDumb(o.width(), o.height(), 32);
                 ring.add(bo);
                 DmaBufFd d = bo.export(true);
                 d.setName("ring-" + i);
                 dmabufs.add(d);
+                gpuBufs.add(gpu.importDmaBuf(d));
             }
-            VgemFence hung = render(kernel, ring, dmabufs);
+            VgemFence hung = render(kernel, ring, dmabufs, new PostProcess(gpuCtx, gpuBufs));
+            gpuHangs = gpuCtx.resetStats().hangs();
             if (hung != null) {
                 try {
                     hung.signal();
@@ -98,6 +119,7 @@ public final class DeferredRenderer {
                     expired.add(o.hangFrame());
                 }
             }
+            gpuBufs.forEach(GpuBuffer::close);
             dmabufs.forEach(DmaBufFd::close);
             ring.forEach(BufferObject::close);
         }
@@ -106,7 +128,10 @@ public final class DeferredRenderer {
         synchronized (this) {
             for (Presented p : presented) {
                 int f = p.frame();
-                String fence = expired.contains(f) ? "expired" : p.fenceError() != 0 ? "error" : "signalled";
+                String fence = expired.contains(f) ? "expired" : p.fenceError() != 0 ? "gpu-hang" : "signalled";
+                if (p.fenceError() != 0 && gpuHangs > 0) {
+                    gpuRecovered.add(f);
+                }
                 frames.add(new FrameStats(
                         f,
                         queuedAt[f] - start,
@@ -121,14 +146,14 @@ public final class DeferredRenderer {
                     frames,
                     completed,
                     expired,
-                    List.of(),
+                    gpuRecovered,
                     end - start,
                     o.fenceTimeout().toNanos());
         }
     }
 
     /** Submits every frame; returns the hung frame's fence (never signalled), or null. */
-    private VgemFence render(Kernel kernel, List<BufferObject> ring, List<DmaBufFd> dmabufs)
+    private VgemFence render(Kernel kernel, List<BufferObject> ring, List<DmaBufFd> dmabufs, PostProcess post)
             throws InterruptedException {
         CompletionOrder completion = new CompletionOrder(o.completionOrder());
         Random random = new Random(o.seed());
@@ -152,8 +177,9 @@ public final class DeferredRenderer {
                 awaitReleased(i - o.ring());
                 BufferObject bo = ring.get(slot);
                 VgemFence fence = bo.attachFence(true);
+                post.submit(slot, bo.pitch(), i == o.gpuHangFrame());
                 queuedAt[i] = clock.nanoTime();
-                Tracepoints.instant(queuedAt[i], SUBMIT, "attach + queue flip: frame " + i, Map.of());
+                Tracepoints.instant(queuedAt[i], SUBMIT, "attach + GPU job + queue flip: frame " + i, Map.of());
                 scanout.queueFlip(i, dmabufs.get(slot), bo.pitch());
                 if (i == o.hangFrame()) {
                     hung = fence;
@@ -170,6 +196,35 @@ public final class DeferredRenderer {
             pool.awaitTermination(1, TimeUnit.MINUTES);
         }
         return hung;
+    }
+
+    /** Returns how many rows at the bottom of a frame of {@code height} the GPU's bar covers. */
+    public static int barRows(int height) {
+        return Math.max(2, height / 16);
+    }
+
+    /** The GPU post-processing step: one context, the ring's buffers imported into the GPU. */
+    private final class PostProcess {
+
+        private final GpuContext ctx;
+        private final List<GpuBuffer> buffers;
+
+        PostProcess(GpuContext ctx, List<GpuBuffer> buffers) {
+            this.ctx = ctx;
+            this.buffers = buffers;
+        }
+
+        // Stamps the bar over the bottom rows, after the CPU's fence (implicit sync); or hangs.
+        void submit(int slot, int pitch, boolean hang) {
+            int rows = barRows(o.height());
+            GpuBuffer b = buffers.get(slot);
+            GpuJob job = new GpuJob();
+            if (hang) {
+                job.hang(); // before the fill: the bar never appears
+            }
+            ctx.submit(job.fill(b, (long) (o.height() - rows) * pitch, (long) rows * pitch, BAR_COLOUR)
+                    .duration(Duration.ofMillis(1)));
+        }
     }
 
     // A renderer thread: draws the frame (half of it, for the hung frame), takes its extra time, and signals.

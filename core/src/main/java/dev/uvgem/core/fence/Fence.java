@@ -309,7 +309,7 @@ public class Fence {
         }
         publish(timestampNanos, h);
         TraceSink trace = Tracepoints.sink();
-        if (trace != null) {
+        if (trace != null && clock != null) {
             trace.emit(new TraceEvent.FenceSignaled(timestampNanos, traceRef(), 0));
         }
         dispatch(h);
@@ -354,7 +354,7 @@ public class Fence {
             }
         }
         TraceSink trace = Tracepoints.sink();
-        if (trace != null) {
+        if (trace != null && clock != null) {
             trace.emit(new TraceEvent.FenceSignaled(timestampNanos, traceRef(), error));
         }
         dispatch(h);
