@@ -2,6 +2,7 @@
 module dev.uvgem.drivers {
     requires transitive dev.uvgem.core;
 
+    exports dev.uvgem.drivers.display;
     exports dev.uvgem.drivers.drm;
     exports dev.uvgem.drivers.gpu;
     exports dev.uvgem.drivers.sched;

@@ -31,6 +31,8 @@ public final class Uvgem implements AutoCloseable {
     public static final String CARD0 = "/dev/dri/card0";
     /** The vGEM render node. */
     public static final String RENDER_D128 = "/dev/dri/renderD128";
+    /** The virtual display (vkms), primary node. */
+    public static final String CARD1 = "/dev/dri/card1";
     /** The sw_sync timeline file (privileged; debugfs). */
     public static final String SW_SYNC = "/sys/kernel/debug/sync/sw_sync";
     /** The dma-buf debug listing (privileged; debugfs). */
@@ -106,6 +108,20 @@ public final class Uvgem implements AutoCloseable {
     /** Opens the uvgpu render node. */
     public GpuDevice openGpuRender() {
         return new GpuDevice(sys, Check.fd(sys.open(RENDER_D130, O_RDWR | O_CLOEXEC)));
+    }
+
+    /**
+     * Opens the virtual display ({@link #CARD1}); the first process to open it is its master, the one that may
+     * flip.
+     */
+    public KmsDisplay openDisplay() {
+        int fd = Check.fd(sys.open(CARD1, O_RDWR | O_CLOEXEC));
+        try {
+            return new KmsDisplay(sys, fd);
+        } catch (RuntimeException | Error e) {
+            sys.close(fd);
+            throw e;
+        }
     }
 
     /**

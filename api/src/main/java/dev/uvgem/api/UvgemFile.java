@@ -11,7 +11,7 @@ import java.time.Duration;
  * calls EBADF, as on Linux.
  */
 public abstract sealed class UvgemFile implements AutoCloseable
-        permits VgemDevice, DmaBufFd, SyncFileFd, SwSyncTimelineFd, RawFile, GpuDevice {
+        permits VgemDevice, KmsDisplay, DmaBufFd, SyncFileFd, SwSyncTimelineFd, RawFile, GpuDevice {
     /** Readable (a sync file has signalled; a dma-buf has no pending write fence). */
     public static final int POLLIN = 0x1;
     /** Writable (a dma-buf has no pending fence at all). */

@@ -4,6 +4,8 @@ import dev.uvgem.core.dmabuf.BufferAllocator;
 import dev.uvgem.core.dmabuf.DmaBufRegistry;
 import dev.uvgem.core.swsync.SwSyncDevice;
 import dev.uvgem.core.swsync.SyncDebug;
+import dev.uvgem.drivers.display.DisplayMode;
+import dev.uvgem.drivers.display.VkmsDevice;
 import dev.uvgem.drivers.drm.DrmDevice;
 import dev.uvgem.drivers.gpu.UvGpuDriver;
 import dev.uvgem.drivers.vgem.VgemDriver;
@@ -11,14 +13,15 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 
 /**
- * Boots a uvgem kernel with the contract's path table: the vGEM device's primary and render nodes, the sw_sync
- * debugfs file and the three debugfs texts, plus the uvgpu virtual GPU's nodes.
+ * Boots a uvgem kernel with the contract's path table: the vGEM device's primary and render nodes, the virtual
+ * display's node, the sw_sync debugfs file and the three debugfs texts, plus the uvgpu virtual GPU's nodes.
  *
  * <table>
  * <caption>Paths</caption>
  * <tr><th>path</th><th>what</th><th>who may open</th></tr>
  * <tr><td>/dev/dri/card0</td><td>vgem, primary node</td><td>everyone</td></tr>
  * <tr><td>/dev/dri/renderD128</td><td>vgem, render node</td><td>everyone</td></tr>
+ * <tr><td>/dev/dri/card1</td><td>vkms, the virtual display (primary node only)</td><td>everyone</td></tr>
  * <tr><td>/sys/kernel/debug/sync/sw_sync</td><td>a new sw_sync timeline per open</td><td>admin, with debugfs</td></tr>
  * <tr><td>/sys/kernel/debug/dma_buf/bufinfo</td><td>every dma-buf with its fences</td><td>admin, with debugfs</td></tr>
  * <tr><td>/sys/kernel/debug/sync/info</td><td>every sw_sync timeline with its points</td><td>admin, with debugfs</td></tr>
@@ -35,6 +38,8 @@ public final class Boot {
     public static final String CARD0 = "/dev/dri/card0";
     /** The vGEM render node. */
     public static final String RENDER_D128 = "/dev/dri/renderD128";
+    /** The virtual display's (vkms) primary node. */
+    public static final String CARD1 = "/dev/dri/card1";
     /** The sw_sync timeline file. */
     public static final String SW_SYNC = "/sys/kernel/debug/sync/sw_sync";
     /** The dma-buf debug text. */
@@ -59,10 +64,16 @@ public final class Boot {
      * @param dmaBufs every live dma-buf
      * @param swSync the sw_sync device
      * @param syncDebug every live sw_sync timeline
+     * @param display the virtual display (vkms, {@link #CARD1}), 640x480 at 60 Hz
      * @param gpu the uvgpu (virtual GPU) DRM device
      */
     public record Devices(
-            DrmDevice vgem, DmaBufRegistry dmaBufs, SwSyncDevice swSync, SyncDebug syncDebug, DrmDevice gpu) {}
+            DrmDevice vgem,
+            DmaBufRegistry dmaBufs,
+            SwSyncDevice swSync,
+            SyncDebug syncDebug,
+            VkmsDevice display,
+            DrmDevice gpu) {}
 
     /** Starts a kernel with {@code config} and registers the standard paths. */
     public static Kernel kernel(KernelConfig config) {
@@ -105,8 +116,10 @@ public final class Boot {
         DrmDevice vgem = new DrmDevice(driver, allocator, dmaBufs);
         SyncDebug syncDebug = new SyncDebug();
         SwSyncDevice swSync = new SwSyncDevice(config.clock(), syncDebug);
+        VkmsDevice display = new VkmsDevice(config.clock(), DisplayMode.VGA_640X480_60, allocator, dmaBufs, 1);
         kernel.register(CARD0, vgem.primary(), PathAccess.EVERYONE);
         kernel.register(RENDER_D128, vgem.render(), PathAccess.EVERYONE);
+        kernel.register(CARD1, display.drm().primary(), PathAccess.EVERYONE);
         kernel.register(SW_SYNC, swSync, PathAccess.ADMIN_DEBUGFS);
         kernel.register(BUFINFO, new DebugfsText(dmaBufs::bufinfo), PathAccess.ADMIN_DEBUGFS);
         kernel.register(SYNC_INFO, new DebugfsText(syncDebug::info), PathAccess.ADMIN_DEBUGFS);
@@ -114,6 +127,6 @@ public final class Boot {
         DrmDevice gpu = new DrmDevice(gpuDriver, allocator, dmaBufs, UVGPU_INDEX);
         kernel.register(CARD2, gpu.primary(), PathAccess.EVERYONE);
         kernel.register(RENDER_D130, gpu.render(), PathAccess.EVERYONE);
-        return new Booted(kernel, new Devices(vgem, dmaBufs, swSync, syncDebug, gpu));
+        return new Booted(kernel, new Devices(vgem, dmaBufs, swSync, syncDebug, display, gpu));
     }
 }

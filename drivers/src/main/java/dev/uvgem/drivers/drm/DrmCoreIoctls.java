@@ -7,7 +7,9 @@ import dev.uvgem.core.vfs.Task;
 import dev.uvgem.uapi.Drm;
 import dev.uvgem.uapi.DrmGemClose;
 import dev.uvgem.uapi.DrmGetCap;
+import dev.uvgem.uapi.DrmMode;
 import dev.uvgem.uapi.DrmPrimeHandle;
+import dev.uvgem.uapi.DrmSetClientCap;
 import dev.uvgem.uapi.DrmSetVersion;
 import dev.uvgem.uapi.DrmVersion;
 import dev.uvgem.uapi.Errno;
@@ -37,6 +39,7 @@ final class DrmCoreIoctls {
         Map<Integer, DrmIoctlDesc> t = new HashMap<>();
         add(t, Drm.IOCTL_VERSION, RENDER_ALLOW, "DRM_IOCTL_VERSION", DrmCoreIoctls::version);
         add(t, Drm.IOCTL_GET_CAP, RENDER_ALLOW, "DRM_IOCTL_GET_CAP", DrmCoreIoctls::getCap);
+        add(t, DrmMode.IOCTL_SET_CLIENT_CAP, 0, "DRM_IOCTL_SET_CLIENT_CAP", DrmCoreIoctls::setClientCap);
         add(t, Drm.IOCTL_SET_VERSION, MASTER, "DRM_IOCTL_SET_VERSION", DrmCoreIoctls::setVersion);
         add(t, Drm.IOCTL_GEM_CLOSE, RENDER_ALLOW, "DRM_IOCTL_GEM_CLOSE", DrmCoreIoctls::gemClose);
         add(t, Drm.IOCTL_PRIME_HANDLE_TO_FD, RENDER_ALLOW, "DRM_IOCTL_PRIME_HANDLE_TO_FD", DrmCoreIoctls::handleToFd);
@@ -44,11 +47,32 @@ final class DrmCoreIoctls {
         add(t, Drm.IOCTL_MODE_CREATE_DUMB, 0, "DRM_IOCTL_MODE_CREATE_DUMB", DrmCoreIoctls::createDumb);
         add(t, Drm.IOCTL_MODE_MAP_DUMB, 0, "DRM_IOCTL_MODE_MAP_DUMB", DrmCoreIoctls::mapDumb);
         add(t, Drm.IOCTL_MODE_DESTROY_DUMB, 0, "DRM_IOCTL_MODE_DESTROY_DUMB", DrmCoreIoctls::destroyDumb);
+        // The KMS ioctls answer for drivers without modesetting; a KMS driver installs its own handlers over these.
+        notModeset(t, DrmMode.IOCTL_GETRESOURCES, 0, "DRM_IOCTL_MODE_GETRESOURCES", Errno.EOPNOTSUPP);
+        notModeset(t, DrmMode.IOCTL_GETCRTC, 0, "DRM_IOCTL_MODE_GETCRTC", Errno.EOPNOTSUPP);
+        notModeset(t, DrmMode.IOCTL_GETENCODER, 0, "DRM_IOCTL_MODE_GETENCODER", Errno.EOPNOTSUPP);
+        notModeset(t, DrmMode.IOCTL_GETCONNECTOR, 0, "DRM_IOCTL_MODE_GETCONNECTOR", Errno.EOPNOTSUPP);
+        notModeset(t, DrmMode.IOCTL_GETPROPERTY, 0, "DRM_IOCTL_MODE_GETPROPERTY", Errno.EOPNOTSUPP);
+        notModeset(t, DrmMode.IOCTL_GETPLANERESOURCES, 0, "DRM_IOCTL_MODE_GETPLANERESOURCES", Errno.EOPNOTSUPP);
+        notModeset(t, DrmMode.IOCTL_GETPLANE, 0, "DRM_IOCTL_MODE_GETPLANE", Errno.EOPNOTSUPP);
+        notModeset(t, DrmMode.IOCTL_OBJ_GETPROPERTIES, 0, "DRM_IOCTL_MODE_OBJ_GETPROPERTIES", Errno.EOPNOTSUPP);
+        notModeset(t, DrmMode.IOCTL_ADDFB2, 0, "DRM_IOCTL_MODE_ADDFB2", Errno.EOPNOTSUPP);
+        notModeset(t, DrmMode.IOCTL_RMFB, 0, "DRM_IOCTL_MODE_RMFB", Errno.EOPNOTSUPP);
+        notModeset(t, DrmMode.IOCTL_PAGE_FLIP, MASTER, "DRM_IOCTL_MODE_PAGE_FLIP", Errno.EINVAL);
+        notModeset(t, DrmMode.IOCTL_WAIT_VBLANK, 0, "DRM_IOCTL_WAIT_VBLANK", Errno.EOPNOTSUPP);
+        notModeset(t, DrmMode.IOCTL_ATOMIC, MASTER, "DRM_IOCTL_MODE_ATOMIC", Errno.EOPNOTSUPP);
         return t;
     }
 
     private static void add(Map<Integer, DrmIoctlDesc> t, int cmd, int flags, String name, DrmIoctlHandler h) {
         t.put(cmd & 0xff, new DrmIoctlDesc(cmd, flags, name, h));
+    }
+
+    /** A KMS ioctl on a driver without modesetting (or without vblank): {@code errno}, after the permission check. */
+    private static void notModeset(Map<Integer, DrmIoctlDesc> t, int cmd, int flags, String name, Errno errno) {
+        add(t, cmd, flags, name, (file, data, task) -> {
+            throw new ErrnoException(errno);
+        });
     }
 
     /** VERSION: numbers, and each string written through its user pointer, truncated, with its full length. */
@@ -103,13 +127,14 @@ final class DrmCoreIoctls {
         if (cap == Drm.CAP_DUMB_BUFFER) {
             value = dev.driver().hasDumbCreate() ? 1 : 0;
         } else if (cap == Drm.CAP_VBLANK_HIGH_CRTC
-                || cap == Drm.CAP_PAGE_FLIP_TARGET
                 || cap == Drm.CAP_CRTC_IN_VBLANK_EVENT
                 || cap == Drm.CAP_ADDFB2_MODIFIERS) {
             value = 1;
         } else if (cap == Drm.CAP_DUMB_PREFERRED_DEPTH
                 || cap == Drm.CAP_DUMB_PREFER_SHADOW
-                || cap == Drm.CAP_ASYNC_PAGE_FLIP) {
+                || cap == Drm.CAP_ASYNC_PAGE_FLIP
+                || cap == Drm.CAP_PAGE_FLIP_TARGET) {
+            // No CRTC here implements page_flip_target (vkms flips through the atomic helper), which makes it 0.
             value = 0;
         } else if (cap == Drm.CAP_CURSOR_WIDTH || cap == Drm.CAP_CURSOR_HEIGHT) {
             value = 64;
@@ -118,6 +143,56 @@ final class DrmCoreIoctls {
         }
         data.putLong(8, value);
         return 0;
+    }
+
+    /**
+     * SET_CLIENT_CAP, as {@code drm_setclientcap}: only modesetting drivers have settable capabilities (EOPNOTSUPP
+     * otherwise); ATOMIC needs an atomic driver (EOPNOTSUPP), refuses value 1 from a process whose name starts
+     * with 'X' (the broken modesetting DDX, EOPNOTSUPP) and implies universal planes and aspect ratios; WRITEBACK
+     * needs atomic first; values above each capability's maximum and unknown capabilities are EINVAL.
+     */
+    static long setClientCap(DrmFile file, ByteBuffer data, Task task) {
+        DrmDevice dev = file.device();
+        DrmSetClientCap req = DrmSetClientCap.read(data);
+        if (!dev.hasFeature(DrmFeature.MODESET)) {
+            throw new ErrnoException(Errno.EOPNOTSUPP);
+        }
+        long cap = req.capability();
+        long value = req.value();
+        if (cap == DrmMode.CLIENT_CAP_STEREO_3D) {
+            file.setStereoAllowed(checkCapValue(value, 1));
+        } else if (cap == DrmMode.CLIENT_CAP_UNIVERSAL_PLANES) {
+            file.setUniversalPlanes(checkCapValue(value, 1));
+        } else if (cap == DrmMode.CLIENT_CAP_ATOMIC) {
+            if (!dev.hasFeature(DrmFeature.ATOMIC)) {
+                throw new ErrnoException(Errno.EOPNOTSUPP);
+            }
+            if (task.comm().startsWith("X") && value == 1) {
+                throw new ErrnoException(Errno.EOPNOTSUPP);
+            }
+            boolean on = checkCapValue(value, 2);
+            file.setAtomic(on);
+            file.setUniversalPlanes(on);
+            file.setAspectRatioAllowed(on);
+        } else if (cap == DrmMode.CLIENT_CAP_ASPECT_RATIO) {
+            file.setAspectRatioAllowed(checkCapValue(value, 1));
+        } else if (cap == DrmMode.CLIENT_CAP_WRITEBACK_CONNECTORS) {
+            if (!file.atomic()) {
+                throw new ErrnoException(Errno.EINVAL);
+            }
+            file.setWritebackConnectors(checkCapValue(value, 1));
+        } else {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        return 0;
+    }
+
+    /** Returns whether the (unsigned) {@code value} turns the capability on; above {@code max} is EINVAL. */
+    private static boolean checkCapValue(long value, long max) {
+        if (Long.compareUnsigned(value, max) > 0) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        return value != 0;
     }
 
     /**

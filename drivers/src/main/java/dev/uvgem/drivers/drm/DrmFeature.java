@@ -10,6 +10,8 @@ public enum DrmFeature {
     GEM,
     /** Supports modesetting (a KMS driver): unlocks the display capabilities. */
     MODESET,
+    /** Supports atomic mode setting ({@code DRIVER_ATOMIC}): the ATOMIC ioctl and client capability. */
+    ATOMIC,
     /** Has a render node. */
     RENDER,
     /** Supports DRM sync objects. */

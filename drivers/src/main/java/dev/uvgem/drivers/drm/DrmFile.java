@@ -2,7 +2,6 @@ package dev.uvgem.drivers.drm;
 
 import dev.uvgem.core.dmabuf.DmaBuf;
 import dev.uvgem.core.vfs.OpenFile;
-import dev.uvgem.core.vfs.WaitQueue;
 import dev.uvgem.uapi.Errno;
 import dev.uvgem.uapi.ErrnoException;
 import java.util.ArrayList;
@@ -16,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * One open of a DRM node, as {@code struct drm_file}: the per-client GEM handle table, the PRIME cache mapping
  * handles to the dma-bufs they were exported as or imported from, authentication and master state, and the
- * driver's per-file data.
+ * driver's per-file data, the client capabilities it set, and its event list.
  *
  * <p>Handles are allocated lowest-free from 1, so a closed handle's number is reused by the next one.
  *
@@ -32,10 +31,15 @@ public final class DrmFile {
     private final ReentrantLock primeLock = new ReentrantLock();
     private final Map<Integer, DmaBuf> primeByHandle = new HashMap<>();
     private final Map<DmaBuf, Integer> primeByBuf = new IdentityHashMap<>();
-    private final WaitQueue eventWait = new WaitQueue();
+    private final DrmEventQueue events = new DrmEventQueue();
     private volatile OpenFile file;
     private volatile Object driverPrivate;
     private volatile boolean closed;
+    private volatile boolean universalPlanes;
+    private volatile boolean atomic;
+    private volatile boolean stereoAllowed;
+    private volatile boolean aspectRatioAllowed;
+    private volatile boolean writebackConnectors;
 
     DrmFile(DrmMinor minor, boolean authenticated) {
         this.minor = minor;
@@ -89,9 +93,54 @@ public final class DrmFile {
         file = f;
     }
 
-    /** Returns the queue woken when DRM events arrive (none are generated yet). */
-    WaitQueue eventWait() {
-        return eventWait;
+    /** Returns the file's event list (vblank and flip-complete events for read()). */
+    public DrmEventQueue events() {
+        return events;
+    }
+
+    /** Returns whether the client enabled {@code DRM_CLIENT_CAP_UNIVERSAL_PLANES} (or atomic, which implies it). */
+    public boolean universalPlanes() {
+        return universalPlanes;
+    }
+
+    /** Returns whether the client enabled {@code DRM_CLIENT_CAP_ATOMIC}. */
+    public boolean atomic() {
+        return atomic;
+    }
+
+    /** Returns whether the client enabled {@code DRM_CLIENT_CAP_STEREO_3D}. */
+    public boolean stereoAllowed() {
+        return stereoAllowed;
+    }
+
+    /** Returns whether the client enabled {@code DRM_CLIENT_CAP_ASPECT_RATIO} (or atomic with value 2). */
+    public boolean aspectRatioAllowed() {
+        return aspectRatioAllowed;
+    }
+
+    /** Returns whether the client enabled {@code DRM_CLIENT_CAP_WRITEBACK_CONNECTORS}. */
+    public boolean writebackConnectors() {
+        return writebackConnectors;
+    }
+
+    void setUniversalPlanes(boolean on) {
+        universalPlanes = on;
+    }
+
+    void setAtomic(boolean on) {
+        atomic = on;
+    }
+
+    void setStereoAllowed(boolean on) {
+        stereoAllowed = on;
+    }
+
+    void setAspectRatioAllowed(boolean on) {
+        aspectRatioAllowed = on;
+    }
+
+    void setWritebackConnectors(boolean on) {
+        writebackConnectors = on;
     }
 
     /** Returns the driver's per-file data, as {@code drm_file.driver_priv}. */
@@ -323,6 +372,7 @@ public final class DrmFile {
 
     void markClosed() {
         closed = true;
+        events.close();
     }
 
     @Override

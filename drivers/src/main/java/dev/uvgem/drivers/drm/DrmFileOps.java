@@ -36,41 +36,50 @@ final class DrmFileOps implements FileOps {
         return f.device().mmap(f, offset, length, prot);
     }
 
-    /** No DRM events are generated, so nothing is ever readable. */
+    /** Readable while an event is queued, as {@code drm_poll}. */
     @Override
     public int poll(OpenFile file, PollTable table) {
-        if (table != null) {
-            table.wait(drmFile(file).eventWait());
-        }
-        return 0;
+        return drmFile(file).events().poll(table);
     }
 
     /**
-     * Reads DRM events, as {@code drm_read}. No events are generated yet, so the event list is always empty: a
-     * non-blocking file gets EAGAIN, and a blocking read sleeps on the event queue until its thread is
-     * interrupted, then fails with EINTR (as {@code wait_event_interruptible} does on a signal).
+     * Reads DRM events, as {@code drm_read}: whole events in FIFO order, as many as fit; an event that does not fit
+     * stays queued, so the result may be 0 bytes. With nothing queued a non-blocking file gets EAGAIN and a
+     * blocking read sleeps until an event arrives or its thread is interrupted (EINTR, as {@code
+     * wait_event_interruptible} on a signal).
      *
-     * <p>Context: the calling process; sleeps unless the file is non-blocking. Locking: none held while asleep.
+     * <p>Context: the calling process; sleeps unless the file is non-blocking. Locking: none held while asleep; the
+     * queue's monitor briefly.
      *
-     * @throws ErrnoException EAGAIN if non-blocking; EINTR when interrupted (the thread stays interrupted)
+     * @throws ErrnoException EAGAIN if non-blocking and empty; EINTR when interrupted (the thread stays interrupted)
      */
     @Override
     public int read(OpenFile file, ByteBuffer dst, Task task) {
-        DrmFile f = drmFile(file);
+        DrmEventQueue events = drmFile(file).events();
+        int n = events.drainInto(dst);
+        if (n >= 0) {
+            return n;
+        }
         if (file.isNonBlocking()) {
             throw new ErrnoException(Errno.EAGAIN);
         }
         Thread self = Thread.currentThread();
         WaitQueue.Entry waiter = () -> LockSupport.unpark(self);
-        f.eventWait().add(waiter);
+        events.waitQueue().add(waiter);
         try {
-            while (!Thread.interrupted()) { // an event would end the wait here; none is ever queued yet
-                LockSupport.park(f);
+            while (true) {
+                n = events.drainInto(dst);
+                if (n >= 0) {
+                    return n;
+                }
+                if (Thread.interrupted()) {
+                    self.interrupt();
+                    throw new ErrnoException(Errno.EINTR);
+                }
+                LockSupport.park(events);
             }
-            self.interrupt();
-            throw new ErrnoException(Errno.EINTR);
         } finally {
-            f.eventWait().remove(waiter);
+            events.waitQueue().remove(waiter);
         }
     }
 

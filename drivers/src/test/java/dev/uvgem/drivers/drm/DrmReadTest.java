@@ -41,6 +41,7 @@ class DrmReadTest {
         reader.interrupt();
         assertThat(result.get(5, TimeUnit.SECONDS)).isEqualTo(Errno.EINTR);
         reader.join(5000);
-        assertThat(k.drmFile(k.task.install(f, 0)).eventWait().isEmpty()).isTrue();
+        assertThat(k.drmFile(k.task.install(f, 0)).events().waitQueue().isEmpty())
+                .isTrue();
     }
 }

@@ -1,0 +1,73 @@
+package dev.uvgem.drivers.display;
+
+import dev.uvgem.drivers.drm.DrmDevice;
+import dev.uvgem.drivers.drm.DrmDriver;
+import dev.uvgem.drivers.drm.DrmFeature;
+import dev.uvgem.drivers.drm.DrmFile;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The vkms driver's operations table, as vkms's {@code struct drm_driver}: a GEM and atomic modesetting driver
+ * with no driver-private ioctls (its KMS ioctls are the DRM core's, installed by {@link VkmsDevice}) and no render
+ * node. One instance drives one {@link VkmsDevice}.
+ *
+ * <p>Thread-safety: immutable; safe for concurrent use.
+ */
+public final class VkmsDriver implements DrmDriver {
+    /** The driver name VERSION reports and fences carry. */
+    public static final String NAME = "vkms";
+
+    private final VkmsDevice device;
+
+    VkmsDriver(VkmsDevice device) {
+        this.device = device;
+    }
+
+    /** Returns the display this driver instance drives. */
+    public VkmsDevice device() {
+        return device;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String desc() {
+        return "Virtual Kernel Mode Setting";
+    }
+
+    @Override
+    public String date() {
+        return "20180514";
+    }
+
+    @Override
+    public int major() {
+        return 1;
+    }
+
+    @Override
+    public int minor() {
+        return 0;
+    }
+
+    @Override
+    public Set<DrmFeature> features() {
+        return EnumSet.of(DrmFeature.GEM, DrmFeature.MODESET, DrmFeature.ATOMIC);
+    }
+
+    /**
+     * Removes the closing file's framebuffers, as {@code drm_fb_release}: a framebuffer the plane shows turns the
+     * plane off; commits already queued keep theirs until they have been shown.
+     *
+     * <p>Context: whoever dropped the last reference to the file. Locking: takes the mode config's monitor, then
+     * the CRTC's lock.
+     */
+    @Override
+    public void postclose(DrmDevice drm, DrmFile file) {
+        device.releaseFile(file);
+    }
+}
