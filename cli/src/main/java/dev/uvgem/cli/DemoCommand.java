@@ -96,9 +96,6 @@ final class DemoCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     private Duration maxRenderTime;
 
-    @Option(names = "--size", defaultValue = "320x240", description = "Frame size WxH (default: ${DEFAULT-VALUE}).")
-    private String size;
-
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the random render times.")
     private long seed;
 
@@ -118,15 +115,9 @@ final class DemoCommand implements Callable<Integer> {
             bar.update(p.frame());
         };
         stdout.printf(
-                "uvgem demo: %d frames of %dx%d on %d renderer threads, a ring of %d vgem buffers, display at %d Hz,"
-                        + " vgem fences expire after %d ms%n",
-                frames,
-                options.width(),
-                options.height(),
-                threads,
-                options.ring(),
-                options.refreshHz(),
-                fenceTimeout.toMillis());
+                "uvgem demo: %d frames on %d renderer threads into a ring of %d vgem buffers, a GPU post-processing"
+                        + " job each, shown on the virtual KMS display; vgem fences expire after %d ms%n",
+                frames, threads, options.ring(), fenceTimeout.toMillis());
         stdout.flush();
         DemoResult result;
         if (trace != null) {
@@ -150,7 +141,7 @@ final class DemoCommand implements Callable<Integer> {
             stdout.println("trace: " + trace + " (open in https://ui.perfetto.dev or chrome://tracing)");
         }
         if (out != null) {
-            FrameImages images = new FrameImages(out, options.width(), options.height());
+            FrameImages images = new FrameImages(out, result.width(), result.height());
             shown.forEach(images::add);
             stdout.println("frames: " + out + ", contact sheet: " + images.finish());
         }
@@ -159,11 +150,9 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private DemoOptions options() {
-        String[] wh = size.split("x");
         try {
             return DemoOptions.defaults(new SystemClock())
                     .withFrames(frames)
-                    .withSize(Integer.parseInt(wh[0]), Integer.parseInt(wh[wh.length - 1]))
                     .withThreads(threads)
                     .withFenceTimeout(fenceTimeout)
                     .withMaxRenderTime(maxRenderTime)

@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import javax.imageio.ImageIO;
@@ -27,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 class DemoCommandTest {
-    private static final int W = 64;
-    private static final int H = 48;
+    private static final int W = 640; // the virtual display's mode
+    private static final int H = 480;
 
     @TempDir
     Path dir;
@@ -41,10 +43,8 @@ class DemoCommandTest {
                 "demo",
                 "--frames",
                 "8",
-                "--size",
-                W + "x" + H,
                 "--fence-timeout",
-                "300ms",
+                "2s",
                 "--max-render-time",
                 "5ms",
                 "--summary",
@@ -71,7 +71,7 @@ class DemoCommandTest {
                 .isZero();
         assertThat(out.toString())
                 .contains("8 frames presented in submission order")
-                .contains("never-signalled fences expired after 300 ms and the display recovered: frames [3]")
+                .contains("fences not signalled in time expired after 2000 ms and the display recovered: frames [3]")
                 .contains("hung GPU jobs recovered by the scheduler's timeout: frames [5]");
 
         JsonNode summary = json("summary.json");
@@ -95,7 +95,9 @@ class DemoCommandTest {
                         "signalled");
         assertThat(frames.get(5).get("fence_error").asInt()).isEqualTo(Errno.ETIME.negative());
         assertThat(frames.get(3).get("rendered_ms").isNull()).isTrue();
-        assertThat(frames.get(3).get("latency_ms").asDouble()).isGreaterThanOrEqualTo(300.0);
+        assertThat(frames.get(3).get("latency_ms").asDouble())
+                .as("held until the expiry")
+                .isGreaterThan(1500.0);
         for (int i = 1; i < frames.size(); i++) {
             assertThat(frames.get(i).get("vblank").asLong())
                     .isGreaterThan(frames.get(i - 1).get("vblank").asLong());
@@ -108,23 +110,33 @@ class DemoCommandTest {
         }
 
         JsonNode trace = json("trace.json").get("traceEvents");
+        Map<Integer, String> groups = StreamSupport.stream(trace.spliterator(), false)
+                .filter(e -> e.get("name").asText().equals("process_name"))
+                .collect(Collectors.toMap(
+                        e -> e.get("pid").asInt(),
+                        e -> e.get("args").get("name").asText()));
         List<String> tracks = StreamSupport.stream(trace.spliterator(), false)
                 .filter(e -> e.get("name").asText().equals("thread_name"))
-                .map(e -> e.get("args").get("name").asText())
+                .map(e -> groups.get(e.get("pid").asInt()) + "/"
+                        + e.get("args").get("name").asText())
                 .toList();
-        assertThat(tracks).contains("crtc-0", "submit");
+        assertThat(tracks).contains("display/compositor", "renderer/submit");
         assertThat(tracks)
-                .filteredOn(t -> t.startsWith("unbound (ctx"))
+                .anyMatch(t -> t.matches("display/crtc-\\d+ scanout"))
+                .anyMatch(t -> t.matches("display/crtc-\\d+ commit"));
+        assertThat(tracks)
+                .filteredOn(t -> t.startsWith("fences: vgem/unbound (ctx"))
                 .as("one per vgem fence")
                 .hasSize(8);
         assertThat(tracks)
-                .filteredOn(t -> t.startsWith("uvgpu-ring"))
+                .filteredOn(t -> t.startsWith("fences: uvgpu/uvgpu-ring"))
                 .as("the GPU context's ring")
                 .isNotEmpty();
         List<String> names = StreamSupport.stream(trace.spliterator(), false)
                 .map(e -> e.get("name").asText())
                 .toList();
-        assertThat(names).contains("vblank", "render frame 0", "hang on frame 3", "scanout frame 7");
+        assertThat(names)
+                .contains("flip done: frame 0", "render frame 0", "hang on frame 3", "frame 6", "commit frame 7");
         assertThat(names).anyMatch(n -> n.startsWith("stuck fence")).anyMatch(n -> n.startsWith("expired"));
         assertThat(names).filteredOn(n -> n.startsWith("wait ")).isNotEmpty();
 

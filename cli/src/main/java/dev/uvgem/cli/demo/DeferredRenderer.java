@@ -33,7 +33,8 @@ import java.util.function.Consumer;
 /**
  * The seed's deferred renderer, end to end in one embedded kernel: a renderer process draws frames on several
  * threads into a ring of vgem buffers. For each frame it first waits for its buffer to leave the screen, attaches a
- * WRITE fence, and queues the page flip at once; a renderer thread then draws the frame and signals the fence when
+ * WRITE fence, and queues the page flip at once (to the compositor, which commits it to the virtual KMS display,
+ * {@link KmsScanout}); a renderer thread then draws the frame and signals the fence when
  * done, in whatever order the threads finish. The display presents strictly in order, each frame at the first
  * vblank after its fence signalled: scheduled out of order, completed in order. A frame whose fence is never
  * signalled ({@link DemoOptions#hangFrame}) holds the display only until the fence expires; the display then
@@ -61,13 +62,17 @@ public final class DeferredRenderer {
     private final long[] renderedAt;
     private final String[] worker;
     private final List<Presented> presented = new ArrayList<>(); // guarded by this
-    private final List<Integer> completed = new ArrayList<>(); // guarded by this
+    private final CompletionOrder completion;
+    private final List<Integer> expired = new ArrayList<>(); // guarded by this
     private int released = -1; // guarded by this: the highest frame whose buffer left the screen
+    private int width; // the display's mode, set before any renderer thread starts
+    private int height;
 
     private DeferredRenderer(DemoOptions o, Consumer<Presented> onPresent) {
         this.o = o;
         this.clock = o.clock();
         this.onPresent = onPresent;
+        this.completion = new CompletionOrder(o.completionOrder());
         this.start = clock.nanoTime();
         this.queuedAt = new long[o.frames()];
         this.renderedAt = new long[o.frames()];
@@ -88,26 +93,30 @@ public final class DeferredRenderer {
     private DemoResult run() throws InterruptedException {
         Boot.Booted booted = Boot.kernelWithDevices(
                 KernelConfig.defaults(clock).withDebugfs(true).withVgemFenceTimeout(o.fenceTimeout()));
-        List<Integer> expired = new ArrayList<>();
         List<Integer> gpuRecovered = new ArrayList<>();
         int gpuHangs;
         try (Kernel kernel = booted.kernel();
                 Uvgem renderer = Uvgem.process(kernel, "renderer", false);
+                Uvgem compositor = Uvgem.process(kernel, "compositor", false);
                 VgemDevice vgem = renderer.openVgem();
                 GpuDevice gpu = renderer.openGpu();
                 GpuContext gpuCtx = gpu.createContext(o.fenceTimeout().dividedBy(2), 0)) {
+            KmsScanout scanout =
+                    new KmsScanout(clock, compositor, booted.devices().display(), listener());
+            width = scanout.mode().width();
+            height = scanout.mode().height();
             List<BufferObject> ring = new ArrayList<>();
             List<DmaBufFd> dmabufs = new ArrayList<>();
             List<GpuBuffer> gpuBufs = new ArrayList<>();
             for (int i = 0; i < o.ring(); i++) {
-                BufferObject bo = vgem.createDumb(o.width(), o.height(), 32);
+                BufferObject bo = vgem.createDumb(width, height, 32);
                 ring.add(bo);
                 DmaBufFd d = bo.export(true);
                 d.setName("ring-" + i);
                 dmabufs.add(d);
                 gpuBufs.add(gpu.importDmaBuf(d));
             }
-            VgemFence hung = render(kernel, ring, dmabufs, new PostProcess(gpuCtx, gpuBufs));
+            VgemFence hung = render(scanout, ring, dmabufs, new PostProcess(gpuCtx, gpuBufs));
             gpuHangs = gpuCtx.resetStats().hangs();
             if (hung != null) {
                 try {
@@ -116,7 +125,7 @@ public final class DeferredRenderer {
                     if (e.errno() != Errno.ETIMEDOUT) {
                         throw e;
                     }
-                    expired.add(o.hangFrame());
+                    expired(o.hangFrame());
                 }
             }
             gpuBufs.forEach(GpuBuffer::close);
@@ -144,18 +153,19 @@ public final class DeferredRenderer {
             }
             return new DemoResult(
                     frames,
-                    completed,
-                    expired,
+                    completion.ran(),
+                    expired.stream().sorted().toList(),
                     gpuRecovered,
                     end - start,
-                    o.fenceTimeout().toNanos());
+                    o.fenceTimeout().toNanos(),
+                    width,
+                    height);
         }
     }
 
     /** Submits every frame; returns the hung frame's fence (never signalled), or null. */
-    private VgemFence render(Kernel kernel, List<BufferObject> ring, List<DmaBufFd> dmabufs, PostProcess post)
+    private VgemFence render(Scanout scanout, List<BufferObject> ring, List<DmaBufFd> dmabufs, PostProcess post)
             throws InterruptedException {
-        CompletionOrder completion = new CompletionOrder(o.completionOrder());
         Random random = new Random(o.seed());
         AtomicInteger threadIds = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(
@@ -164,13 +174,6 @@ public final class DeferredRenderer {
                         .name("renderer-" + threadIds.getAndIncrement())
                         .unstarted(r));
         VgemFence hung = null;
-        Scanout scanout = new VblankScanout(
-                kernel.spawn("display", true),
-                clock,
-                1_000_000_000L / o.refreshHz(),
-                o.width(),
-                o.height(),
-                listener());
         try {
             for (int i = 0; i < o.frames(); i++) {
                 int slot = i % o.ring();
@@ -188,7 +191,7 @@ public final class DeferredRenderer {
                         ? 0
                         : (long) (random.nextDouble() * o.maxRenderTime().toNanos());
                 int frame = i;
-                pool.execute(() -> draw(frame, bo, fence, extra, completion));
+                pool.execute(() -> draw(frame, bo, fence, extra));
             }
         } finally {
             scanout.close();
@@ -216,25 +219,24 @@ public final class DeferredRenderer {
 
         // Stamps the bar over the bottom rows, after the CPU's fence (implicit sync); or hangs.
         void submit(int slot, int pitch, boolean hang) {
-            int rows = barRows(o.height());
+            int rows = barRows(height);
             GpuBuffer b = buffers.get(slot);
             GpuJob job = new GpuJob();
             if (hang) {
                 job.hang(); // before the fill: the bar never appears
             }
-            ctx.submit(job.fill(b, (long) (o.height() - rows) * pitch, (long) rows * pitch, BAR_COLOUR)
+            ctx.submit(job.fill(b, (long) (height - rows) * pitch, (long) rows * pitch, BAR_COLOUR)
                     .duration(Duration.ofMillis(1)));
         }
     }
 
     // A renderer thread: draws the frame (half of it, for the hung frame), takes its extra time, and signals.
-    private void draw(int frame, BufferObject bo, VgemFence fence, long extraNanos, CompletionOrder completion) {
+    private void draw(int frame, BufferObject bo, VgemFence fence, long extraNanos) {
         long t0 = clock.nanoTime();
         worker[frame] = Thread.currentThread().getName();
         boolean hangs = frame == o.hangFrame();
         try (MappedMemory m = bo.map()) {
-            FramePainter.paint(
-                    m.segment(), bo.pitch(), o.width(), o.height(), frame, 0, hangs ? o.height() / 2 : o.height());
+            FramePainter.paint(m.segment(), bo.pitch(), width, height, frame, 0, hangs ? height / 2 : height);
         }
         long until = t0 + extraNanos;
         while (clock.nanoTime() < until) {
@@ -245,9 +247,6 @@ public final class DeferredRenderer {
         completion.finished(frame, () -> {
             if (!hangs) {
                 signal(frame, fence);
-            }
-            synchronized (this) {
-                completed.add(frame);
             }
         });
     }
@@ -262,7 +261,12 @@ public final class DeferredRenderer {
                 throw e;
             }
             // Drawing took longer than the expiry: the display has already been released without us.
+            expired(frame);
         }
+    }
+
+    private synchronized void expired(int frame) {
+        expired.add(frame);
     }
 
     private synchronized void awaitReleased(int frame) throws InterruptedException {

@@ -12,11 +12,8 @@ import java.util.Objects;
  *
  * @param clock the kernel clock (the real clock for the demo)
  * @param frames how many frames to render and present
- * @param width frame width in pixels
- * @param height frame height in pixels
  * @param ring how many vgem buffers the frames cycle through (at least 2)
  * @param threads how many renderer threads draw at once
- * @param refreshHz the display's refresh rate
  * @param fenceTimeout the vgem fence expiry (the demo's default is 1 s, not the kernel's 10 s, so that a hang
  *     recovers quickly)
  * @param maxRenderTime each frame's extra render time is drawn at random up to this, so frames finish out of order
@@ -29,11 +26,8 @@ import java.util.Objects;
 public record DemoOptions(
         Clock clock,
         int frames,
-        int width,
-        int height,
         int ring,
         int threads,
-        int refreshHz,
         Duration fenceTimeout,
         Duration maxRenderTime,
         int hangFrame,
@@ -46,8 +40,8 @@ public record DemoOptions(
     /** Validates the options. */
     public DemoOptions {
         Objects.requireNonNull(clock, "clock");
-        if (frames < 1 || width < 16 || height < 16 || threads < 1 || refreshHz < 1 || ring < 2) {
-            throw new IllegalArgumentException("frames >= 1, size >= 16x16, threads >= 1, refresh >= 1, ring >= 2");
+        if (frames < 1 || threads < 1 || ring < 2) {
+            throw new IllegalArgumentException("--frames and --threads must be at least 1");
         }
         if (hangFrame >= frames || gpuHangFrame >= frames) {
             throw new IllegalArgumentException("the hang frames must be below --frames " + frames);
@@ -61,190 +55,57 @@ public record DemoOptions(
         }
     }
 
-    /** Returns the defaults of {@code ./uvgem demo} on {@code clock}: 48 frames of 320x240 at 60 Hz. */
+    /** Returns the defaults of {@code ./uvgem demo} on {@code clock}: 48 frames, 4 buffers, 4 threads. */
     public static DemoOptions defaults(Clock clock) {
-        return new DemoOptions(
-                clock, 48, 320, 240, 4, 4, 60, DEMO_FENCE_TIMEOUT, Duration.ofMillis(40), -1, -1, null, 1);
+        return new DemoOptions(clock, 48, 4, 4, DEMO_FENCE_TIMEOUT, Duration.ofMillis(40), -1, -1, null, 1);
     }
 
     /** Returns a copy rendering {@code n} frames. */
     public DemoOptions withFrames(int n) {
         return new DemoOptions(
-                clock,
-                n,
-                width,
-                height,
-                ring,
-                threads,
-                refreshHz,
-                fenceTimeout,
-                maxRenderTime,
-                hangFrame,
-                gpuHangFrame,
-                completionOrder,
-                seed);
-    }
-
-    /** Returns a copy with the given frame size. */
-    public DemoOptions withSize(int w, int h) {
-        return new DemoOptions(
-                clock,
-                frames,
-                w,
-                h,
-                ring,
-                threads,
-                refreshHz,
-                fenceTimeout,
-                maxRenderTime,
-                hangFrame,
-                gpuHangFrame,
-                completionOrder,
-                seed);
+                clock, n, ring, threads, fenceTimeout, maxRenderTime, hangFrame, gpuHangFrame, completionOrder, seed);
     }
 
     /** Returns a copy whose frame {@code k} hangs on the CPU (-1: none). */
     public DemoOptions withHangFrame(int k) {
         return new DemoOptions(
-                clock,
-                frames,
-                width,
-                height,
-                ring,
-                threads,
-                refreshHz,
-                fenceTimeout,
-                maxRenderTime,
-                k,
-                gpuHangFrame,
-                completionOrder,
-                seed);
+                clock, frames, ring, threads, fenceTimeout, maxRenderTime, k, gpuHangFrame, completionOrder, seed);
     }
 
     /** Returns a copy whose frame {@code k} hangs on the GPU (-1: none). */
     public DemoOptions withGpuHangFrame(int k) {
         return new DemoOptions(
-                clock,
-                frames,
-                width,
-                height,
-                ring,
-                threads,
-                refreshHz,
-                fenceTimeout,
-                maxRenderTime,
-                hangFrame,
-                k,
-                completionOrder,
-                seed);
+                clock, frames, ring, threads, fenceTimeout, maxRenderTime, hangFrame, k, completionOrder, seed);
     }
 
     /** Returns a copy with the vgem fence expiry {@code t}. */
     public DemoOptions withFenceTimeout(Duration t) {
         return new DemoOptions(
-                clock,
-                frames,
-                width,
-                height,
-                ring,
-                threads,
-                refreshHz,
-                t,
-                maxRenderTime,
-                hangFrame,
-                gpuHangFrame,
-                completionOrder,
-                seed);
+                clock, frames, ring, threads, t, maxRenderTime, hangFrame, gpuHangFrame, completionOrder, seed);
     }
 
     /** Returns a copy with at most {@code t} of random extra render time per frame. */
     public DemoOptions withMaxRenderTime(Duration t) {
         return new DemoOptions(
-                clock,
-                frames,
-                width,
-                height,
-                ring,
-                threads,
-                refreshHz,
-                fenceTimeout,
-                t,
-                hangFrame,
-                gpuHangFrame,
-                completionOrder,
-                seed);
+                clock, frames, ring, threads, fenceTimeout, t, hangFrame, gpuHangFrame, completionOrder, seed);
     }
 
     /** Returns a copy with {@code n} renderer threads. */
     public DemoOptions withThreads(int n) {
         return new DemoOptions(
-                clock,
-                frames,
-                width,
-                height,
-                ring,
-                n,
-                refreshHz,
-                fenceTimeout,
-                maxRenderTime,
-                hangFrame,
-                gpuHangFrame,
-                completionOrder,
-                seed);
+                clock, frames, ring, n, fenceTimeout, maxRenderTime, hangFrame, gpuHangFrame, completionOrder, seed);
     }
 
     /** Returns a copy whose frames finish exactly in {@code order} (the ring grows to hold every frame). */
     public DemoOptions withCompletionOrder(List<Integer> order) {
         return new DemoOptions(
-                clock,
-                frames,
-                width,
-                height,
-                frames,
-                threads,
-                refreshHz,
-                fenceTimeout,
-                maxRenderTime,
-                hangFrame,
-                gpuHangFrame,
-                order,
-                seed);
-    }
-
-    /** Returns a copy with the display at {@code hz}. */
-    public DemoOptions withRefreshHz(int hz) {
-        return new DemoOptions(
-                clock,
-                frames,
-                width,
-                height,
-                ring,
-                threads,
-                hz,
-                fenceTimeout,
-                maxRenderTime,
-                hangFrame,
-                gpuHangFrame,
-                completionOrder,
-                seed);
+                clock, frames, frames, threads, fenceTimeout, maxRenderTime, hangFrame, gpuHangFrame, order, seed);
     }
 
     /** Returns a copy whose random render times come from {@code s}. */
     public DemoOptions withSeed(long s) {
         return new DemoOptions(
-                clock,
-                frames,
-                width,
-                height,
-                ring,
-                threads,
-                refreshHz,
-                fenceTimeout,
-                maxRenderTime,
-                hangFrame,
-                gpuHangFrame,
-                completionOrder,
-                s);
+                clock, frames, ring, threads, fenceTimeout, maxRenderTime, hangFrame, gpuHangFrame, completionOrder, s);
     }
 
     private static List<Integer> range(int n) {

@@ -44,7 +44,7 @@ public final class DemoReport {
                 abbreviate(r.completionOrder()));
         if (!r.expiredFences().isEmpty()) {
             out.printf(
-                    "never-signalled fences expired after %.0f ms and the display recovered: frames %s%n",
+                    "fences not signalled in time expired after %.0f ms and the display recovered: frames %s%n",
                     ms(r.fenceTimeoutNanos()), r.expiredFences());
         }
         if (!r.gpuHangsRecovered().isEmpty()) {

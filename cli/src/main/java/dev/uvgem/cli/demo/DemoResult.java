@@ -14,6 +14,8 @@ import java.util.List;
  * @param gpuHangsRecovered the frames whose GPU job hung and was recovered by the scheduler's timeout
  * @param durationNanos the length of the run
  * @param fenceTimeoutNanos the vgem fence expiry used
+ * @param width the display's width, the frames'
+ * @param height the display's height
  */
 public record DemoResult(
         List<FrameStats> presented,
@@ -21,7 +23,9 @@ public record DemoResult(
         List<Integer> expiredFences,
         List<Integer> gpuHangsRecovered,
         long durationNanos,
-        long fenceTimeoutNanos) {
+        long fenceTimeoutNanos,
+        int width,
+        int height) {
     /** Copies the lists. */
     public DemoResult {
         presented = List.copyOf(presented);

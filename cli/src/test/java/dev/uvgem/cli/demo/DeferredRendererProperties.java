@@ -21,9 +21,7 @@ class DeferredRendererProperties {
     void presentationOrderIsSubmissionOrder(@ForAll("completionOrders") List<Integer> order) throws Exception {
         DemoOptions options = DemoOptions.defaults(CLOCK)
                 .withFrames(order.size())
-                .withSize(16, 16)
                 .withMaxRenderTime(Duration.ZERO)
-                .withRefreshHz(1000)
                 .withCompletionOrder(order);
         List<Integer> shown = new ArrayList<>();
         DemoResult r = DeferredRenderer.run(options, p -> shown.add(p.frame()));
