@@ -33,6 +33,8 @@ import dev.uvgem.api.MappedMemory;
 import dev.uvgem.api.Syscalls;
 import dev.uvgem.conformance.IgtVgem.VgemBo;
 import dev.uvgem.uapi.DmaBufIoctl;
+import dev.uvgem.uapi.DrmEventVblank;
+import dev.uvgem.uapi.DrmMode;
 import dev.uvgem.uapi.Errno;
 import dev.uvgem.uapi.Mman;
 import dev.uvgem.uapi.Vgem;
@@ -62,8 +64,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * they skip. They are re-expressed as what the expiry guarantees instead: a fence nobody signals expires and
  * releases every waiter, and the readers then see the data that was there.
  *
- * <p>Not re-expressed: the data-path subtests without fences (basic-read/-write/-gtt/-blt, shrink, coherency-*)
- * and the flip subtests (basic-fence-flip, fence-flip-hang), which need KMS page flips and vblanks.
+ * <p>The flip subtests (basic-fence-flip, fence-flip-hang) flip on the virtual display ({@code /dev/dri/card1},
+ * vkms) instead of an i915 output: vgem buffers PRIME-imported there as framebuffers, set up with an atomic commit
+ * where IGT uses {@code igt_display_commit}.
+ *
+ * <p>Not re-expressed: the data-path subtests without fences (basic-read/-write/-gtt/-blt, shrink, coherency-*).
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 @ParameterizedClass(name = "{0}")
@@ -483,6 +488,101 @@ class PrimeVgemTest {
 
         gpu.join();
         assertThat(env.devices().vgem().liveObjects()).isZero();
+    }
+
+    // ---------------------------------------------------------------- *-flip
+
+    /** basic-fence-flip: a page flip waits for the write fence of the buffer it shows. */
+    @Test
+    void basicFenceFlip() throws Exception {
+        testFlip(false);
+    }
+
+    /**
+     * fence-flip-hang: IGT would attach a fence without expiry and skips upstream; re-expressed as what the expiry
+     * guarantees: a write fence nobody signals expires and the flip waiting for it completes then.
+     */
+    @Test
+    void fenceFlipHang() throws Exception {
+        testFlip(true);
+    }
+
+    /**
+     * IGT's {@code test_flip}: two vgem buffers of the mode's size as framebuffers of the display, both flipped once
+     * to bind them; then for each, a write fence, a child that queues a page flip with an event (it must not block:
+     * done within 2 s), no event for 5 vblanks, then the fence is signalled at the start of a vblank (or, for the
+     * hang, left to expire) and the flip event must arrive within 5 s (after the expiry, for the hang).
+     */
+    private void testFlip(boolean hang) throws Exception {
+        Duration expiry = Duration.ofMillis(300);
+        if (hang) {
+            env.close();
+            fixture(backend.boot(expiry));
+        }
+        int card = IgtKms.drmOpenDisplay(sys);
+        IgtKms.Output o = IgtKms.output(sys, card);
+        int width = 640;
+        int height = 480;
+        VgemBo[] bo = new VgemBo[2];
+        int[] fb = new int[2];
+        for (int i = 0; i < 2; i++) {
+            bo[i] = vgemCreate(sys, vgem, width, height, 32);
+            int fd = primeHandleToFd(sys, vgem, bo[i].handle);
+            int handle = IgtKms.primeImport(sys, card, fd);
+            ok(sys.close(fd));
+            fb[i] = (int) ok(IgtKms.tryAddFb(sys, card, width, height, handle, bo[i].pitch));
+        }
+        ok(IgtKms.tryAtomic(sys, card, 0, IgtKms.Request.show(o, fb[0], width, height)));
+        for (int i = 1; i >= 0; i--) {
+            ok(IgtKms.tryPageFlip(sys, card, o.crtc(), fb[i], DrmMode.PAGE_FLIP_EVENT, fb[i]));
+            assertThat(IgtKms.readEvents(sys, card, DrmEventVblank.SIZE)).hasSize(1);
+        }
+        for (int i = 0; i < 2; i++) {
+            int target = fb[i];
+            long attached = Env.CLOCK.nanoTime();
+            int fence = vgemFenceAttach(sys, vgem, bo[i], Vgem.VGEM_FENCE_WRITE);
+            byte[] token = send(sys, card);
+            long forked = Env.CLOCK.nanoTime();
+            new Child(env, "igt-flip", c -> {
+                        int mine = receive(c, token);
+                        ok(IgtKms.tryPageFlip(c, mine, o.crtc(), target, DrmMode.PAGE_FLIP_EVENT, target));
+                        ok(c.close(mine));
+                    })
+                    .start()
+                    .join();
+            assertThat(Env.CLOCK.nanoTime() - forked)
+                    .as("the flip does not block")
+                    .isLessThan(2_000_000_000L);
+            long[] r = new long[1];
+            for (int n = 0; n < 5; n++) {
+                assertThat(poll(sys, card, POLLIN, 0))
+                        .as("no flip before the fence")
+                        .isZero();
+                IgtKms.waitVblank(sys, card, DrmMode.VBLANK_RELATIVE, 1, 0, r);
+                ok(r[0]);
+            }
+            long released;
+            if (hang) {
+                released = attached + expiry.toNanos();
+            } else {
+                IgtKms.waitVblank(sys, card, DrmMode.VBLANK_RELATIVE, 1, 0, r);
+                ok(r[0]);
+                vgemFenceSignal(sys, vgem, fence);
+                released = Env.CLOCK.nanoTime();
+            }
+            assertThat(poll(sys, card, POLLIN, (int) LATE.toMillis())).isEqualTo(1);
+            List<DrmEventVblank> events = IgtKms.readEvents(sys, card, DrmEventVblank.SIZE);
+            assertThat(events).hasSize(1);
+            DrmEventVblank e = events.getFirst();
+            assertThat(e.type()).isEqualTo(DrmMode.EVENT_FLIP_COMPLETE);
+            assertThat(e.userData()).isEqualTo(target);
+            long shownAt = (e.tvSec() * 1_000_000L + e.tvUsec()) * 1000L;
+            assertThat(shownAt).as("shown at a vblank after the fence").isGreaterThanOrEqualTo(released / 1000 * 1000);
+            if (hang) {
+                assertErrno(tryVgemFenceSignal(sys, vgem, fence), Errno.ETIMEDOUT);
+            }
+        }
+        ok(sys.close(card));
     }
 
     // ---------------------------------------------------------------- *-hang

@@ -22,6 +22,8 @@ public final class DrmMode {
     public static final int IOCTL_GETCONNECTOR = Ioc.iowr(Drm.IOCTL_BASE, 0xa7, ModeGetConnector.SIZE);
     /** {@code DRM_IOCTL_MODE_GETPROPERTY} = 0xC04064AA. */
     public static final int IOCTL_GETPROPERTY = Ioc.iowr(Drm.IOCTL_BASE, 0xaa, ModeGetProperty.SIZE);
+    /** {@code DRM_IOCTL_MODE_GETPROPBLOB} = 0xC01064AC. */
+    public static final int IOCTL_GETPROPBLOB = Ioc.iowr(Drm.IOCTL_BASE, 0xac, ModeGetBlob.SIZE);
     /** {@code DRM_IOCTL_MODE_RMFB} = 0xC00464AF (the argument is one {@code unsigned int}). */
     public static final int IOCTL_RMFB = Ioc.iowr(Drm.IOCTL_BASE, 0xaf, 4);
     /** {@code DRM_IOCTL_MODE_PAGE_FLIP} = 0xC01864B0. */

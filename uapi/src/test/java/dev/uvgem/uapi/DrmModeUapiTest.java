@@ -17,6 +17,7 @@ class DrmModeUapiTest {
         assertThat(DrmMode.IOCTL_GETCONNECTOR).isEqualTo(0xC05064A7);
         assertThat(DrmMode.IOCTL_GETPROPERTY).isEqualTo(0xC04064AA);
         assertThat(DrmMode.IOCTL_RMFB).isEqualTo(0xC00464AF);
+        assertThat(DrmMode.IOCTL_GETPROPBLOB).isEqualTo(0xC01064AC);
         assertThat(DrmMode.IOCTL_PAGE_FLIP).isEqualTo(0xC01864B0);
         assertThat(DrmMode.IOCTL_GETPLANERESOURCES).isEqualTo(0xC01064B5);
         assertThat(DrmMode.IOCTL_GETPLANE).isEqualTo(0xC02064B6);

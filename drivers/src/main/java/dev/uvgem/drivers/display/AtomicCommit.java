@@ -6,6 +6,7 @@ import dev.uvgem.core.vfs.Task;
 import dev.uvgem.drivers.drm.DrmFeature;
 import dev.uvgem.drivers.drm.DrmFile;
 import dev.uvgem.drivers.drm.DrmPendingEvent;
+import dev.uvgem.uapi.Drm;
 import dev.uvgem.uapi.DrmEventVblank;
 import dev.uvgem.uapi.DrmMode;
 import dev.uvgem.uapi.Errno;
@@ -255,7 +256,7 @@ final class AtomicCommit {
             return;
         }
         if (ok) {
-            int fd = task.install(SyncFile.open(outFence), 0);
+            int fd = task.install(SyncFile.open(outFence), Drm.CLOEXEC);
             UserCopy.putU32(task, outFencePtr, 0, fd);
         } else {
             try {

@@ -4,6 +4,7 @@ import dev.uvgem.core.fence.Fence;
 import dev.uvgem.core.fence.FenceContext;
 import dev.uvgem.core.fence.FenceOps;
 import dev.uvgem.core.time.Clock;
+import dev.uvgem.drivers.drm.DrmFile;
 import dev.uvgem.uapi.DrmMode;
 import dev.uvgem.uapi.Errno;
 import dev.uvgem.uapi.ErrnoException;
@@ -278,6 +279,18 @@ public final class Crtc extends ModeObject {
     }
 
     /**
+     * Drops the vblank events {@code file} is still waiting for, as {@code drm_events_release} does at close (so
+     * the timer does not run on for a file that is gone).
+     *
+     * <p>Context: any thread. Locking: takes the CRTC's lock.
+     */
+    void dropVblankEvents(DrmFile file) {
+        synchronized (lock) {
+            vblankEvents.removeIf(e -> e.file() == file);
+        }
+    }
+
+    /**
      * Waits until the vblank counter reaches {@code target} or {@code deadline} passes, as WAIT_VBLANK without an
      * event.
      *
@@ -468,23 +481,6 @@ public final class Crtc extends ModeObject {
     boolean vblankTimerRunning() {
         synchronized (lock) {
             return vblank.isArmedLocked();
-        }
-    }
-
-    /**
-     * Stops the vblank timer and drops the plane's framebuffer (device teardown).
-     *
-     * <p>Context: any thread. Locking: takes the CRTC's lock.
-     */
-    void shutdown() {
-        vblank.cancel();
-        PlaneState replaced;
-        synchronized (lock) {
-            vblank.disarmLocked();
-            replaced = primary.swapStateLocked(PlaneState.OFF);
-        }
-        if (replaced.fb() != null) {
-            replaced.fb().release();
         }
     }
 }

@@ -1,13 +1,12 @@
 package dev.uvgem.drivers.display;
 
-import dev.uvgem.drivers.drm.DrmFile;
 import dev.uvgem.drivers.drm.GemObject;
 import dev.uvgem.uapi.DrmMode;
 import java.lang.foreign.MemorySegment;
 
 /**
  * A framebuffer, as {@code struct drm_framebuffer} made by {@code drm_gem_fb_create}: a single-plane 32-bit
- * pixel layout (width, height, fourcc, pitch, offset) over one GEM object, owned by the file that added it.
+ * pixel layout (width, height, fourcc, pitch, offset) over one GEM object, listed under the file that added it.
  *
  * <p>Lifetime: counted users, as the framebuffer's kref: the id registry (from ADDFB2 until RMFB or its file's
  * close), the plane's current state and every queued commit that scans it out. The framebuffer holds a reference
@@ -16,7 +15,6 @@ import java.lang.foreign.MemorySegment;
  * <p>Thread-safety: the layout is immutable; the reference bookkeeping is guarded by the monitor.
  */
 public final class Framebuffer extends ModeObject {
-    private final DrmFile owner;
     private final GemObject object;
     private final int width;
     private final int height;
@@ -26,18 +24,8 @@ public final class Framebuffer extends ModeObject {
     private final long modifier;
     private int users = 1;
 
-    Framebuffer(
-            int id,
-            DrmFile owner,
-            GemObject object,
-            int width,
-            int height,
-            int format,
-            int pitch,
-            int offset,
-            long modifier) {
+    Framebuffer(int id, GemObject object, int width, int height, int format, int pitch, int offset, long modifier) {
         super(id, DrmMode.OBJECT_FB);
-        this.owner = owner;
         this.object = object;
         this.width = width;
         this.height = height;
@@ -45,11 +33,6 @@ public final class Framebuffer extends ModeObject {
         this.pitch = pitch;
         this.offset = offset;
         this.modifier = modifier;
-    }
-
-    /** Returns the file that added it. */
-    public DrmFile owner() {
-        return owner;
     }
 
     /** Returns the width in pixels. */

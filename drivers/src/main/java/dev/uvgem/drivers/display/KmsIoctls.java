@@ -19,6 +19,7 @@ import dev.uvgem.uapi.ModeCardRes;
 import dev.uvgem.uapi.ModeCrtc;
 import dev.uvgem.uapi.ModeCrtcPageFlip;
 import dev.uvgem.uapi.ModeFbCmd2;
+import dev.uvgem.uapi.ModeGetBlob;
 import dev.uvgem.uapi.ModeGetConnector;
 import dev.uvgem.uapi.ModeGetEncoder;
 import dev.uvgem.uapi.ModeGetPlane;
@@ -57,6 +58,7 @@ final class KmsIoctls {
         add(drm, DrmMode.IOCTL_GETENCODER, 0, "DRM_IOCTL_MODE_GETENCODER", KmsIoctls::getEncoder);
         add(drm, DrmMode.IOCTL_GETCONNECTOR, 0, "DRM_IOCTL_MODE_GETCONNECTOR", KmsIoctls::getConnector);
         add(drm, DrmMode.IOCTL_GETPROPERTY, 0, "DRM_IOCTL_MODE_GETPROPERTY", KmsIoctls::getProperty);
+        add(drm, DrmMode.IOCTL_GETPROPBLOB, 0, "DRM_IOCTL_MODE_GETPROPBLOB", KmsIoctls::getBlob);
         add(drm, DrmMode.IOCTL_GETPLANERESOURCES, 0, "DRM_IOCTL_MODE_GETPLANERESOURCES", KmsIoctls::getPlaneRes);
         add(drm, DrmMode.IOCTL_GETPLANE, 0, "DRM_IOCTL_MODE_GETPLANE", KmsIoctls::getPlane);
         add(drm, DrmMode.IOCTL_OBJ_GETPROPERTIES, 0, "DRM_IOCTL_MODE_OBJ_GETPROPERTIES", KmsIoctls::objGetProps);
@@ -227,6 +229,20 @@ final class KmsIoctls {
         return 0;
     }
 
+    /** GETPROPBLOB: the bytes only when the buffer has exactly the blob's length (ENOENT for an unknown blob). */
+    static long getBlob(DrmFile file, ByteBuffer data, Task task) {
+        ModeGetBlob req = ModeGetBlob.read(data);
+        if (!(vkms(file).config().find(req.blobId(), DrmMode.OBJECT_BLOB) instanceof PropertyBlob blob)) {
+            throw new ErrnoException(Errno.ENOENT);
+        }
+        byte[] bytes = blob.data();
+        if (req.length() == bytes.length) {
+            task.user().write(req.data(), bytes);
+        }
+        data.putInt(4, bytes.length);
+        return 0;
+    }
+
     /** GETPLANERESOURCES: the primary plane is listed only to clients that enabled universal planes. */
     static long getPlaneRes(DrmFile file, ByteBuffer data, Task task) {
         ModeGetPlaneRes req = ModeGetPlaneRes.read(data);
@@ -331,7 +347,6 @@ final class KmsIoctls {
                             file,
                             id -> new Framebuffer(
                                     id,
-                                    file,
                                     obj.get(),
                                     r.width(),
                                     r.height(),
@@ -472,7 +487,7 @@ final class KmsIoctls {
         data.putInt(0, type).putInt(4, (int) target);
         if ((flags & DrmMode.VBLANK_EVENT) != 0) {
             DrmPendingEvent event = DrmPendingEvent.reserve(file, DrmEventVblank.SIZE, null);
-            long reply = crtc.queueVblankEvent(new VblankEvent(event, target, req.signal(), crtc.id()));
+            long reply = crtc.queueVblankEvent(new VblankEvent(file, event, target, req.signal(), crtc.id()));
             data.putInt(4, (int) reply);
             return 0;
         }

@@ -84,10 +84,6 @@ final class PendingFlip {
         return state;
     }
 
-    Fence fence() {
-        return fence;
-    }
-
     boolean isNonblocking() {
         return nonblocking;
     }

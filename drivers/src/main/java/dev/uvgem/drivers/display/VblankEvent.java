@@ -1,5 +1,6 @@
 package dev.uvgem.drivers.display;
 
+import dev.uvgem.drivers.drm.DrmFile;
 import dev.uvgem.drivers.drm.DrmPendingEvent;
 import dev.uvgem.uapi.DrmEventVblank;
 import dev.uvgem.uapi.DrmMode;
@@ -10,12 +11,13 @@ import dev.uvgem.uapi.DrmMode;
  *
  * <p>Thread-safety: immutable; sent once, by the vblank handler or at once when the target has passed.
  *
+ * @param file the file that asked for it
  * @param event the reserved event
  * @param target the vblank sequence it waits for
  * @param userData the request's {@code signal} field
  * @param crtcId the CRTC's id
  */
-record VblankEvent(DrmPendingEvent event, long target, long userData, int crtcId) {
+record VblankEvent(DrmFile file, DrmPendingEvent event, long target, long userData, int crtcId) {
     /**
      * Sends the event for vblank {@code sequence} at {@code timestamp}.
      *

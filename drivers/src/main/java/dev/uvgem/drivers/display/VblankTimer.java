@@ -77,11 +77,6 @@ final class VblankTimer extends Timer {
         return armed;
     }
 
-    /** Stops the timer for good (device teardown). Context: any thread. */
-    void cancel() {
-        clock.cancel(this);
-    }
-
     /** Context: the clock's timer thread. Locking: none held; the handler takes the CRTC's lock. */
     @Override
     protected void expire() {

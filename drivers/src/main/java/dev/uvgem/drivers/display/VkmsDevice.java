@@ -110,20 +110,12 @@ public final class VkmsDevice {
         return crtc.composeCurrent();
     }
 
-    /** Releases {@code file}'s framebuffers at its close. */
+    /** Releases {@code file}'s vblank events and framebuffers at its close. */
     void releaseFile(DrmFile file) {
+        crtc.dropVblankEvents(file);
         for (Framebuffer fb : config.removeAllFbs(file)) {
             crtc.disablePlaneUsing(fb);
             fb.release();
         }
-    }
-
-    /**
-     * Stops the vblank timer and drops the plane's framebuffer (kernel shutdown).
-     *
-     * <p>Context: any thread. Locking: takes the CRTC's lock.
-     */
-    public void shutdown() {
-        crtc.shutdown();
     }
 }

@@ -60,7 +60,8 @@ public final class VkmsDriver implements DrmDriver {
     }
 
     /**
-     * Removes the closing file's framebuffers, as {@code drm_fb_release}: a framebuffer the plane shows turns the
+     * Drops the closing file's pending vblank events and removes its framebuffers, as {@code drm_events_release}
+     * and {@code drm_fb_release}: a framebuffer the plane shows turns the
      * plane off; commits already queued keep theirs until they have been shown.
      *
      * <p>Context: whoever dropped the last reference to the file. Locking: takes the mode config's monitor, then

@@ -7,6 +7,7 @@ import dev.uvgem.core.fence.FenceContext;
 import dev.uvgem.core.syncfile.SyncFile;
 import dev.uvgem.core.vfs.OpenFile;
 import dev.uvgem.drivers.drm.DrmTestKit;
+import dev.uvgem.uapi.Drm;
 import dev.uvgem.uapi.DrmEventVblank;
 import dev.uvgem.uapi.DrmMode;
 import dev.uvgem.uapi.Errno;
@@ -34,6 +35,7 @@ class VkmsFlipTest {
         crc.update(f.scanout().bytes());
         assertThat(f.crc()).isEqualTo(crc.getValue());
         assertThat(t.vkms.plane().state().fb().id()).isEqualTo(red.fbId());
+        assertThat(t.vkms.lastFrame()).isSameAs(f);
     }
 
     @Test
@@ -88,6 +90,26 @@ class VkmsFlipTest {
         assertThat(t.frames()).hasSize(2);
         assertThat(t.frames().get(1).fbId()).isEqualTo(b.fbId());
         assertThat(t.frames().get(1).fenceError()).isEqualTo(Errno.EIO.negative());
+    }
+
+    @Test
+    void theOutFenceSignalsAtTheFlipStampedWithTheVblankTime() {
+        VkmsTestKit.Frame a = t.frame(1);
+        t.setClientCap(t.card, DrmMode.CLIENT_CAP_ATOMIC, 1);
+        long ptr = t.k.task.alloc(8);
+        VkmsTestKit.Props props = t.show(a.fbId()).set(t.vkms.crtc().id(), t.config().outFencePtr, ptr);
+        assertThat(t.atomic(t.card, DrmMode.ATOMIC_NONBLOCK, 0, props)).isZero();
+        int fd = t.k.task.userBytes(ptr, 4).getInt(0);
+        assertThat(fd).isGreaterThanOrEqualTo(0);
+        assertThat(t.k.task.fdFlags(fd) & Drm.CLOEXEC)
+                .as("close-on-exec, as get_unused_fd_flags(O_CLOEXEC)")
+                .isNotZero();
+        Fence out = SyncFile.fromFd(t.k.task, fd).fence();
+        assertThat(out.isSignaled()).isFalse();
+        assertThat(out.driverName()).isEqualTo("vkms");
+        t.nextVblank();
+        assertThat(out.isSignaled()).isTrue();
+        assertThat(out.timestamp()).isEqualTo(t.frames().getFirst().timestampNanos());
     }
 
     @Test
