@@ -84,7 +84,7 @@ public final class DeferredRenderer {
      * Runs the demo: boots a kernel, renders and presents every frame, tears everything down.
      *
      * <p>Context: process context; sleeps while frames render and the display presents (real time on the real
-     * clock). {@code onPresent} runs on the display's commit thread for each frame, in presentation order.
+     * clock). {@code onPresent} runs on the display's vblank handler for each frame, in presentation order.
      */
     public static DemoResult run(DemoOptions options, Consumer<Presented> onPresent) throws InterruptedException {
         return new DeferredRenderer(options, onPresent).run();

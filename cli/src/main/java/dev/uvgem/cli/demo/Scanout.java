@@ -14,14 +14,14 @@ public interface Scanout extends AutoCloseable {
         /**
          * A frame was latched at a vblank.
          *
-         * <p>Context: the display's commit thread; must not block for long.
+         * <p>Context: the display's vblank handler (the clock's timer thread); must not block for long.
          */
         void presented(Presented frame);
 
         /**
          * The buffer of {@code frame} was replaced on screen by a later frame: the renderer may draw into it again.
          *
-         * <p>Context: the display's commit thread; must not block for long.
+         * <p>Context: the display's vblank handler; must not block for long.
          */
         void released(int frame);
     }
