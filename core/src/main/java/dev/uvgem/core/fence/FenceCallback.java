@@ -53,6 +53,14 @@ public abstract class FenceCallback {
             protected void onSignal(Fence fence) {
                 action.accept(fence);
             }
+
+            // Names the code that registered the lambda (its class, without the lambda's suffix).
+            @Override
+            public String describe() {
+                String name = action.getClass().getName();
+                int lambda = name.indexOf("$$");
+                return "callback " + (lambda < 0 ? name : name.substring(0, lambda));
+            }
         };
     }
 }
