@@ -37,8 +37,9 @@ import picocli.CommandLine.Spec;
         name = "demo",
         mixinStandardHelpOptions = true,
         description = "The deferred renderer of the 2016 vgem fence proposal: threads draw frames into vgem buffers"
-                + " whose flips were queued before drawing; the display presents them strictly in order at vblank;"
-                + " a never-signalled fence expires and the display recovers.",
+                + " whose flips were queued before drawing, a virtual GPU post-processes each, and the virtual display"
+                + " presents them strictly in order at vblank; a never-signalled fence expires, a hung GPU job is"
+                + " killed, and the display recovers.",
         footer = {
             "",
             "Examples:",
