@@ -106,7 +106,10 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DemoOptions options = options();
         PrintWriter stdout = spec.commandLine().getOut();
-        ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), frames, System.console() != null);
+        ProgressBar bar = new ProgressBar(
+                spec.commandLine().getErr(),
+                frames,
+                System.console() != null && System.console().isTerminal());
         // The frames are kept and written after the run: encoding PNGs on the display's thread would delay it.
         List<Presented> shown = Collections.synchronizedList(new ArrayList<>());
         Consumer<Presented> onPresent = p -> {
