@@ -1,6 +1,7 @@
 /** The uvgem command line. */
 module dev.uvgem.cli {
     requires dev.uvgem.api;
+    requires dev.uvgem.client;
     requires dev.uvgem.daemon;
     requires info.picocli;
     requires java.desktop;

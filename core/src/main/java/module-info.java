@@ -15,4 +15,5 @@ module dev.uvgem.core {
     exports dev.uvgem.core.syncfile;
     exports dev.uvgem.core.swsync;
     exports dev.uvgem.core.vfs;
+    exports dev.uvgem.core.cgroup;
 }

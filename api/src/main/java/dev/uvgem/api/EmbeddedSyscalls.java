@@ -99,6 +99,11 @@ final class EmbeddedSyscalls implements Syscalls {
     }
 
     @Override
+    public long clockMonotonic() {
+        return process.kernel().clock().nanoTime();
+    }
+
+    @Override
     public boolean isAdmin() {
         return process.isAdmin();
     }

@@ -26,6 +26,11 @@ public final class RawFile extends UvgemFile {
         return new SwSyncTimelineFd(sys, fd);
     }
 
+    /** Takes this fd over as an opaque sync object fd; this object must not be used afterwards. */
+    public SyncObjFd asSyncObj() {
+        return new SyncObjFd(sys, fd);
+    }
+
     /** Takes this fd over as a vGEM device; this object must not be used afterwards. */
     public VgemDevice asVgemDevice() {
         return new VgemDevice(sys, fd);

@@ -68,6 +68,15 @@ public interface Syscalls extends AutoCloseable {
     /** {@code eventfd2(2)}: the new fd, or -errno. */
     long eventfd(int initval, int flags);
 
+    /**
+     * {@code clock_gettime(CLOCK_MONOTONIC)} in nanoseconds: the clock the kernel's absolute timeouts (syncobj
+     * waits) and fence timestamps are on. Default: {@link System#nanoTime()}, which is CLOCK_MONOTONIC on Linux,
+     * as a daemon on this machine runs on; an embedded kernel answers with its own clock (a virtual one in tests).
+     */
+    default long clockMonotonic() {
+        return System.nanoTime();
+    }
+
     /** Returns whether this process is privileged (root / an admin connection). */
     boolean isAdmin();
 

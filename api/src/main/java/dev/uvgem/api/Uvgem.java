@@ -33,12 +33,18 @@ public final class Uvgem implements AutoCloseable {
     public static final String RENDER_D128 = "/dev/dri/renderD128";
     /** The virtual display (vkms), primary node. */
     public static final String CARD1 = "/dev/dri/card1";
+    /** The null device. */
+    public static final String DEV_NULL = "/dev/null";
     /** The sw_sync timeline file (privileged; debugfs). */
     public static final String SW_SYNC = "/sys/kernel/debug/sync/sw_sync";
     /** The dma-buf debug listing (privileged; debugfs). */
     public static final String BUFINFO = "/sys/kernel/debug/dma_buf/bufinfo";
     /** The sync debug listing (privileged; debugfs). */
     public static final String SYNC_INFO = "/sys/kernel/debug/sync/info";
+    /** uvgem's buffer listing: size, owner, holders and fences of every vgem buffer (privileged; debugfs). */
+    public static final String UVGEM_BUFFERS = "/sys/kernel/debug/uvgem/buffers";
+    /** uvgem's fence listing: state, age and owner of every vgem fence and sw_sync point (privileged; debugfs). */
+    public static final String UVGEM_FENCES = "/sys/kernel/debug/uvgem/fences";
     /** The uvgpu (virtual GPU) primary node. */
     public static final String CARD2 = "/dev/dri/card2";
     /** The uvgpu render node. */

@@ -4,14 +4,14 @@ import dev.uvgem.uapi.ErrnoException;
 import java.time.Duration;
 
 /**
- * An fd of a uvgem process: a DRM device, a dma-buf, a sync file, a sw_sync timeline. Closing it closes the fd;
+ * An fd of a uvgem process: a DRM device, a dma-buf, a sync file, a sw_sync timeline, a sync object. Closing it closes the fd;
  * the open file behind it lives on while other fds (dups, received copies) refer to it.
  *
  * <p>Thread-safety: safe for concurrent use; closing concurrently with other calls on the same object gives those
  * calls EBADF, as on Linux.
  */
 public abstract sealed class UvgemFile implements AutoCloseable
-        permits VgemDevice, KmsDisplay, DmaBufFd, SyncFileFd, SwSyncTimelineFd, RawFile, GpuDevice {
+        permits VgemDevice, KmsDisplay, DmaBufFd, SyncFileFd, SwSyncTimelineFd, SyncObjFd, RawFile, GpuDevice {
     /** Readable (a sync file has signalled; a dma-buf has no pending write fence). */
     public static final int POLLIN = 0x1;
     /** Writable (a dma-buf has no pending fence at all). */

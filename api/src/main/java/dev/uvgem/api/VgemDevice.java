@@ -3,6 +3,9 @@ package dev.uvgem.api;
 import dev.uvgem.uapi.Drm;
 import dev.uvgem.uapi.DrmGetCap;
 import dev.uvgem.uapi.DrmPrimeHandle;
+import dev.uvgem.uapi.DrmSyncobj;
+import dev.uvgem.uapi.DrmSyncobjCreate;
+import dev.uvgem.uapi.DrmSyncobjHandle;
 import dev.uvgem.uapi.DrmVersion;
 import dev.uvgem.uapi.ErrnoException;
 import dev.uvgem.uapi.ModeCreateDumb;
@@ -12,7 +15,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * An open vGEM device node ({@code /dev/dri/card0} or {@code /dev/dri/renderD128}): creates buffers, imports
- * dma-bufs, signals the fences attached through it. Buffers and fences belong to this open file; closing it
+ * dma-bufs, signals the fences attached through it, and creates and imports DRM sync objects. Buffers and fences belong to this open file; closing it
  * signals the fences it still has outstanding and drops its handles.
  *
  * <p>Thread-safety: safe for concurrent use.
@@ -95,5 +98,52 @@ public final class VgemDevice extends UvgemFile {
         byte[] arg = new byte[VgemFenceSignal.SIZE];
         new VgemFenceSignal(fenceId, 0).write(Check.le(arg));
         Check.ok(sys.ioctl(fd, Vgem.IOCTL_FENCE_SIGNAL, arg, null));
+    }
+
+    /**
+     * Creates a binary sync object (SYNCOBJ_CREATE), unsubmitted or, if {@code signaled}, already signalled.
+     *
+     * @throws ErrnoException EOPNOTSUPP if the driver has no sync objects
+     */
+    public SyncObj createSyncObj(boolean signaled) {
+        return new SyncObj(this, createSyncobjHandle(signaled ? DrmSyncobj.CREATE_SIGNALED : 0));
+    }
+
+    /**
+     * Creates a timeline sync object (SYNCOBJ_CREATE) at value 0.
+     *
+     * @throws ErrnoException EOPNOTSUPP if the driver has no sync objects
+     */
+    public TimelineSyncObj createTimelineSyncObj() {
+        return new TimelineSyncObj(this, createSyncobjHandle(0));
+    }
+
+    private int createSyncobjHandle(int flags) {
+        byte[] arg = new byte[DrmSyncobjCreate.SIZE];
+        new DrmSyncobjCreate(0, flags).write(Check.le(arg));
+        Check.ok(sys.ioctl(fd, DrmSyncobj.IOCTL_CREATE, arg, null));
+        return DrmSyncobjCreate.read(Check.le(arg)).handle();
+    }
+
+    /**
+     * Imports a sync object exported by {@link SyncObj#export()} (here or in another process) as a new handle of
+     * this device file (SYNCOBJ_FD_TO_HANDLE), used as a binary object.
+     *
+     * @throws ErrnoException EINVAL if {@code file} is not a sync object fd
+     */
+    public SyncObj importSyncObj(UvgemFile file) {
+        return new SyncObj(this, importSyncobjHandle(file));
+    }
+
+    /** As {@link #importSyncObj}, used as a timeline. */
+    public TimelineSyncObj importTimelineSyncObj(UvgemFile file) {
+        return new TimelineSyncObj(this, importSyncobjHandle(file));
+    }
+
+    private int importSyncobjHandle(UvgemFile file) {
+        byte[] arg = new byte[DrmSyncobjHandle.SIZE];
+        new DrmSyncobjHandle(0, 0, file.fd(), 0, 0).write(Check.le(arg));
+        Check.ok(sys.ioctl(fd, DrmSyncobj.IOCTL_FD_TO_HANDLE, arg, null));
+        return DrmSyncobjHandle.read(Check.le(arg)).handle();
     }
 }

@@ -29,15 +29,19 @@ import picocli.CommandLine.Spec;
                     + " disconnects, everything it held is released.",
             "Connections through the admin socket are privileged (root). The socket directory is created mode"
                     + " 0700, and peers of another uid are refused unless --allow-other-users is given.",
+            "Every connection gets the same limits (see the --max-* options); at a limit the call fails with the"
+                    + " kernel's errno (EMFILE for fds, ENOMEM for buffer memory, ENOSPC for buffers and fences),"
+                    + " and other connections are not affected.",
             "Ready when it prints 'listening'; SIGTERM or Ctrl-C shuts it down cleanly."
         },
         footer = {
             "",
             "Examples:",
             "  ./uvgem daemon",
-            "  ./uvgem daemon --socket /tmp/uvgem-test/uvgem.sock --fence-timeout 2s --debugfs",
+            "  ./uvgem daemon --socket /tmp/ut/uvgem.sock --fence-timeout 2s --debugfs",
+            "  ./uvgem daemon --max-buffers 256 --max-buffer-memory 256M --max-fences 64",
             "",
-            "Exit codes: 0 stopped, 1 could not start (e.g. the socket is in use), 2 bad usage, 143 SIGTERM."
+            "Exit codes: 0 stopped, 1 cannot start (socket in use), 2 bad usage, 143 SIGTERM"
         })
 final class DaemonCommand implements Callable<Integer> {
     @Spec
@@ -76,6 +80,40 @@ final class DaemonCommand implements Callable<Integer> {
                     + " private to the daemon's uid.")
     private boolean allowOtherUsers;
 
+    @Option(
+            names = "--max-open-fds",
+            paramLabel = "N",
+            defaultValue = "" + KernelConfig.ProcessLimits.DEFAULT_MAX_OPEN_FDS,
+            description = "Per connection: RLIMIT_NOFILE, fds are below it (3 to N-1); one more is EMFILE"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private int maxOpenFds;
+
+    @Option(
+            names = "--max-buffers",
+            paramLabel = "N",
+            defaultValue = "" + KernelConfig.ProcessLimits.DEFAULT_MAX_BUFFERS,
+            description = "Per connection: GEM buffers created and not yet freed; one more is ENOSPC. A buffer"
+                    + " passed to another process stays charged to its creator until freed"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private long maxBuffers;
+
+    @Option(
+            names = "--max-buffer-memory",
+            paramLabel = "SIZE",
+            defaultValue = "4G",
+            converter = SizeConverter.class,
+            description = "Per connection: bytes of buffer memory (page-aligned sizes) of those buffers; a create"
+                    + " past it is ENOMEM. SIZE as 4096, 64K, 512M, 1G (default: ${DEFAULT-VALUE}).")
+    private long maxBufferMemory;
+
+    @Option(
+            names = "--max-fences",
+            paramLabel = "N",
+            defaultValue = "" + KernelConfig.ProcessLimits.DEFAULT_MAX_FENCES,
+            description = "Per connection: vgem fences attached and not yet signalled (by FENCE_SIGNAL, expiry or"
+                    + " close); one more is ENOSPC (default: ${DEFAULT-VALUE}).")
+    private long maxFences;
+
     DaemonCommand() {}
 
     @Override
@@ -83,12 +121,16 @@ final class DaemonCommand implements Callable<Integer> {
         if (fenceTimeout.isNegative() || fenceTimeout.isZero()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--fence-timeout must be positive");
         }
+        if (maxOpenFds < 0 || maxBuffers < 0 || maxBufferMemory < 0 || maxFences < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "the --max-* limits must not be negative");
+        }
         Path user = socket != null ? socket : DaemonConfig.defaultSocket();
         DaemonConfig config = DaemonConfig.defaults(user)
                 .withAdminSocket(adminSocket != null ? adminSocket : DaemonConfig.adminBeside(user))
                 .withKernel(KernelConfig.defaults()
                         .withVgemFenceTimeout(fenceTimeout)
-                        .withDebugfs(debugfs))
+                        .withDebugfs(debugfs)
+                        .withLimits(new KernelConfig.ProcessLimits(maxOpenFds, maxBuffers, maxBufferMemory, maxFences)))
                 .withAllowOtherUsers(allowOtherUsers);
         PrintWriter out = spec.commandLine().getOut();
         Daemon daemon;
@@ -102,7 +144,9 @@ final class DaemonCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(shutdown);
         out.println(Daemon.version() + " daemon listening on " + daemon.socket() + " (admin "
                 + daemon.adminSocket() + "); vgem fences expire after " + fenceTimeout.toMillis() + " ms; debugfs "
-                + (debugfs ? "on" : "off") + (allowOtherUsers ? "; other users admitted" : ""));
+                + (debugfs ? "on" : "off") + (allowOtherUsers ? "; other users admitted" : "") + "; per connection "
+                + maxOpenFds + " fds, " + maxBuffers + " buffers, " + maxBufferMemory + " bytes, " + maxFences
+                + " fences");
         out.flush();
         daemon.awaitClosed();
         return 0;

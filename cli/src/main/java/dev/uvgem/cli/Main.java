@@ -15,14 +15,28 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Userspace vGEM: the Linux vGEM driver with fences, and the dma-buf fence machinery, on the JVM.",
-        subcommands = {DemoCommand.class, DaemonCommand.class, WalkthroughCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {
+            DemoCommand.class,
+            DaemonCommand.class,
+            InfoCommand.class,
+            BufsCommand.class,
+            FencesCommand.class,
+            WalkthroughCommand.class,
+            CompletionCommand.class,
+            CommandLine.HelpCommand.class
+        },
         footer = {
             "",
             "The launcher also runs:",
             "  ./uvgem test     the test suite (mvn verify): what CI runs",
-            "  ./uvgem bench    the JMH benchmarks, printed as ratios against same-run baselines",
+            "  ./uvgem bench    the JMH benchmarks, as ratios against same-run baselines",
             "",
-            "Exit codes: 0 success, 1 the command failed, 2 bad usage."
+            "Examples:",
+            "  ./uvgem daemon --debugfs &      # a daemon on the default sockets",
+            "  ./uvgem bufs                    # its buffers; also: fences, info",
+            "  ./uvgem help bufs",
+            "",
+            ExitCode.HELP
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -39,7 +53,7 @@ public final class Main implements Runnable {
     /**
      * Runs the command line with the given streams.
      *
-     * @return the exit code: 0 success, 1 failure, 2 usage error
+     * @return the exit code: 0 success, 1 failure, 2 usage error, 3 daemon not reachable ({@link ExitCode})
      */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Main());
@@ -48,7 +62,7 @@ public final class Main implements Runnable {
         cl.registerConverter(java.time.Duration.class, new DurationConverter());
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             err.println("uvgem: " + e.getMessage());
-            return 1;
+            return e instanceof DaemonUnreachableException ? ExitCode.UNREACHABLE : ExitCode.FAILED;
         });
         return cl.execute(args);
     }

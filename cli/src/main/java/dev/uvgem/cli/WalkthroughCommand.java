@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
         description = "Walks through uvgem embedded in this JVM: buffers created and exported, write fences"
                 + " attached before rendering, a compositor process waiting on them, fences signalled out of order"
                 + " and one expiring, then the debugfs texts.",
-        footer = {"", "Example:", "  ./uvgem walkthrough --frames 4 --fence-timeout 1s"})
+        footer = {"", "Example:", "  ./uvgem walkthrough --frames 4 --fence-timeout 1s", "", ExitCode.HELP})
 final class WalkthroughCommand implements Callable<Integer> {
     @Spec
     private picocli.CommandLine.Model.CommandSpec spec;

@@ -44,7 +44,11 @@ class DaemonCommandTest {
                         admin.toString(),
                         "--fence-timeout",
                         "2s",
-                        "--debugfs")
+                        "--debugfs",
+                        "--max-open-fds",
+                        "64",
+                        "--max-buffer-memory",
+                        "64M")
                 .redirectErrorStream(true)
                 .start();
         try {
@@ -55,7 +59,8 @@ class DaemonCommandTest {
                     .contains("daemon listening on " + socket)
                     .contains("(admin " + admin + ")")
                     .contains("2000 ms")
-                    .contains("debugfs on");
+                    .contains("debugfs on")
+                    .contains("per connection 64 fds, 4096 buffers, 67108864 bytes, 4096 fences");
             assertThat(socket).exists();
             assertThat(admin).exists();
             assertThat(hello(socket)).isEqualTo(new long[] {0, 0});
@@ -90,6 +95,16 @@ class DaemonCommandTest {
         assertThat(Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "daemon", "--fence-timeout", "0s"))
                 .isEqualTo(2);
         assertThat(err.toString()).contains("--fence-timeout must be positive");
+        assertThat(Main.run(
+                        new PrintWriter(out, true),
+                        new PrintWriter(err, true),
+                        "daemon",
+                        "--max-buffer-memory",
+                        "lots"))
+                .isEqualTo(2);
+        assertThat(Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "daemon", "--max-fences", "-1"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("not a size: 'lots'").contains("must not be negative");
     }
 
     @Test
@@ -103,6 +118,11 @@ class DaemonCommandTest {
                 .contains("--fence-timeout=DURATION")
                 .contains("--debugfs")
                 .contains("--allow-other-users")
+                .contains("--max-open-fds=N")
+                .contains("--max-buffers=N")
+                .contains("--max-buffer-memory=SIZE")
+                .contains("--max-fences=N")
+                .contains("default: 4G")
                 .contains("Examples:");
     }
 

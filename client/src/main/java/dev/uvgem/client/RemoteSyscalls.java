@@ -36,7 +36,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * thread's ioctl on the same connection is answered meanwhile. A thread alone on the connection reads its own
  * reply, with no hand-off between threads. Measured on one machine against the same daemon, a cheap ioctl's
  * round trip went from 14-15 us with a dedicated reader thread waking the caller (a raw blocking socket to the
- * daemon: 8.7 us) to 10.0 us this way (raw: 9.1 us).
+ * daemon: 8.7 us) to 10.0 us this way (raw: 9.1 us). A writer whose frame does not fit the socket reads the
+ * replies itself while it waits, if nobody else does: the daemon stops reading a connection whose replies back
+ * up, so someone must always be draining them while anyone waits to write.
  *
  * <p><b>Interrupts.</b> The socket is non-blocking, so a caller's interrupt never closes it (a blocking JDK
  * channel is closed by an interrupt of any thread in its I/O). A thread interrupted while it waits sends CANCEL
@@ -68,7 +70,9 @@ public final class RemoteSyscalls implements Syscalls {
     private final ConcurrentHashMap<Integer, Call> calls = new ConcurrentHashMap<>();
     private final AtomicInteger nextTag = new AtomicInteger();
     private final ReentrantLock writeLock = new ReentrantLock();
-    private Selector writeSelector; // guarded by writeLock; made on the first write that finds the socket full
+    // Made on the first write that finds the socket full; used under writeLock, woken from any thread.
+    private volatile Selector writeSelector;
+    private SelectionKey writeKey; // guarded by writeLock
     private volatile String brokenBecause; // null while connected
     private final Object closeLock = new Object();
     private boolean closeStarted; // guarded by closeLock
@@ -317,7 +321,8 @@ public final class RemoteSyscalls implements Syscalls {
      * Ends the process: this side's output is shut, so the daemon sees the end of the stream and releases
      * everything the process holds, as at process exit; replies already on their way are still delivered, for at
      * most {@link #CLOSE_GRACE}; then the connection is closed and every call still waiting, and every later one,
-     * returns {@code -ENOTCONN}. Idempotent.
+     * returns {@code -ENOTCONN}. Idempotent. A writer that cannot finish its frame within the grace (a daemon that
+     * reads nothing) does not hold it up: the connection is closed under it and its call returns {@code -ENOTCONN}.
      *
      * <p>Context: may sleep up to {@link #CLOSE_GRACE}; an interrupt does not shorten it (the thread stays
      * interrupted).
@@ -332,15 +337,17 @@ public final class RemoteSyscalls implements Syscalls {
             closing = true;
         }
         if (brokenBecause == null) {
-            writeLock.lock(); // never between two halves of a frame
-            try {
-                channel.shutdownOutput();
-            } catch (IOException e) {
-                // the connection is gone already
-            } finally {
-                writeLock.unlock();
-            }
-            drainUntilEnd(System.nanoTime() + CLOSE_GRACE.toNanos());
+            long deadline = System.nanoTime() + CLOSE_GRACE.toNanos();
+            if (lockWriterUntil(deadline)) { // never between two halves of a frame
+                try {
+                    channel.shutdownOutput();
+                } catch (IOException e) {
+                    // the connection is gone already
+                } finally {
+                    writeLock.unlock();
+                }
+                drainUntilEnd(deadline);
+            } // else a writer is stuck on a daemon that reads nothing: the connection is closed under it
         }
         broken("closed by the client");
         closeChannel();
@@ -349,6 +356,24 @@ public final class RemoteSyscalls implements Syscalls {
                 closeQuietly(readSelector);
             } finally {
                 readLock.unlock();
+            }
+        }
+    }
+
+    /** Takes writeLock, waiting until {@code deadline} at most; an interrupt does not shorten it. */
+    private boolean lockWriterUntil(long deadline) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return writeLock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }
@@ -404,6 +429,7 @@ public final class RemoteSyscalls implements Syscalls {
         long result; // written before done
         byte[] body; // written before done; null when the reply had none
         volatile boolean done;
+        volatile boolean awaiting; // the waiter is in await(): waking it makes it try to read
 
         Call(Thread waiter) {
             this.waiter = waiter;
@@ -463,11 +489,13 @@ public final class RemoteSyscalls implements Syscalls {
      * with -EINTR; any other is answered anyway) and waiting goes on; the thread is left interrupted.
      *
      * <p>Locking: takes readLock (never waiting for it) and, outside it, writeLock for a CANCEL; no thread waits
-     * for writeLock while holding readLock, so a writer waiting for the socket to drain always has a reader
-     * draining the replies that may be holding the daemon up.
+     * for writeLock while holding readLock. A writer waiting for the socket to drain reads the replies itself when
+     * no thread holds readLock (see {@link #send}), so the replies that may be holding the daemon up are always
+     * drained.
      */
     private void await(Call c, int tag) {
         boolean interrupted = false;
+        c.awaiting = true; // before trying readLock: a reader that lets go after our try sees it in handOff()
         while (!c.done) {
             boolean cancelNow = false;
             if (readLock.tryLock()) {
@@ -501,12 +529,22 @@ public final class RemoteSyscalls implements Syscalls {
     }
 
     /**
-     * Wakes one thread still waiting for a reply, to take the reading over. A thread that failed to become the
-     * reader registered its call before trying, so a reader that has just stopped finds it here.
+     * Lets the threads that may have to read know that readLock is free: one thread waiting in {@link #await} (a
+     * thread that failed to become the reader marked its call awaiting before trying, so a reader that has just
+     * stopped finds it here), and a writer blocked on a full socket, which then reads while it waits.
+     *
+     * <p>Only a thread parked in {@code await} is unparked: a thread still in {@link #send} (registered but
+     * waiting for writeLock or for the socket) ignores an unpark, and handing the reading to it would leave
+     * nobody reading; that lost hand-off once deadlocked a busy connection (a writer blocked on a daemon that had
+     * paused reading it, because the replies that would unpause it were not being read).
      */
     private void handOff() {
+        Selector ws = writeSelector;
+        if (ws != null && writeLock.isLocked() && !writeLock.isHeldByCurrentThread()) {
+            ws.wakeup();
+        }
         for (Call c : calls.values()) {
-            if (c.waiter != null && !c.done) {
+            if (c.awaiting && !c.done) {
                 LockSupport.unpark(c.waiter);
                 return;
             }
@@ -525,6 +563,13 @@ public final class RemoteSyscalls implements Syscalls {
     /**
      * Writes a whole frame, serialised with other writers; returns false if the connection broke (then every call
      * in flight has been completed with -ENOTCONN).
+     *
+     * <p>While the socket is full, the writer reads the replies itself whenever no other thread holds readLock:
+     * the daemon stops reading a connection whose replies back up, so a writer waiting for the socket while
+     * nobody reads would wait forever (every other thread of the process may be queued behind it on writeLock).
+     *
+     * <p>Locking: takes writeLock (waiting for it), then readLock only with tryLock: the order writeLock, then
+     * readLock, never the other way round with a wait.
      */
     private boolean send(ByteBuffer frame) {
         boolean interrupted = false;
@@ -555,15 +600,38 @@ public final class RemoteSyscalls implements Syscalls {
         }
     }
 
-    /** Waits (a bounded time) until the socket takes more bytes; returns whether the thread was interrupted. */
+    /**
+     * Waits until the socket takes more bytes, reading replies meanwhile if no other thread is reading; returns
+     * whether the thread was interrupted. Without the reading role it waits at most 100 ms at a time, and a reader
+     * letting go of readLock wakes it ({@link #handOff}) so that it takes the reading over at once.
+     *
+     * <p>Context: the thread holding writeLock.
+     */
     private boolean awaitWritable() throws IOException {
         if (writeSelector == null) {
-            writeSelector = Selector.open();
-            channel.register(writeSelector, SelectionKey.OP_WRITE);
+            Selector s = Selector.open();
+            writeKey = channel.register(s, SelectionKey.OP_WRITE);
+            writeSelector = s;
         }
         boolean interrupted = Thread.interrupted(); // an interrupted select returns at once: wait in full
-        writeSelector.select(100);
-        writeSelector.selectedKeys().clear();
+        if (readLock.tryLock()) {
+            try {
+                writeKey.interestOps(SelectionKey.OP_WRITE | SelectionKey.OP_READ);
+                writeSelector.select();
+                writeSelector.selectedKeys().clear();
+                interrupted |= Thread.interrupted();
+                readAvailable();
+            } finally {
+                if (writeKey.isValid()) {
+                    writeKey.interestOps(SelectionKey.OP_WRITE);
+                }
+                readLock.unlock();
+                handOff();
+            }
+        } else {
+            writeSelector.select(100);
+            writeSelector.selectedKeys().clear();
+        }
         return interrupted | Thread.interrupted();
     }
 
@@ -581,13 +649,31 @@ public final class RemoteSyscalls implements Syscalls {
             broken(brokenBecause); // completes any call registered since: no reader waits for nothing
             return;
         }
+        if (readAvailable() || brokenBecause != null) {
+            return;
+        }
+        try {
+            readSelector.select(timeoutMs);
+            readSelector.selectedKeys().clear();
+        } catch (IOException | ClosedSelectorException e) {
+            broken(brokenBecause != null ? brokenBecause : "read failed: " + e);
+            closeChannel();
+        }
+    }
+
+    /**
+     * Reads what the socket holds now, without waiting, and delivers the whole replies; returns whether anything
+     * was read. When the connection is found ended or unusable, marks it so, which completes every call in
+     * flight.
+     *
+     * <p>Context: the thread holding {@code readLock}.
+     */
+    private boolean readAvailable() {
         String why;
         try {
             int n = channel.read(in);
             if (n == 0) {
-                readSelector.select(timeoutMs);
-                readSelector.selectedKeys().clear();
-                return;
+                return false;
             }
             if (n < 0) {
                 why = "the daemon ended the connection";
@@ -596,10 +682,10 @@ public final class RemoteSyscalls implements Syscalls {
                 why = deliver(in);
                 in = compactOrGrow(in);
                 if (why == null) {
-                    return;
+                    return true;
                 }
             }
-        } catch (IOException | ClosedSelectorException e) {
+        } catch (IOException e) {
             why = brokenBecause != null ? brokenBecause : "read failed: " + e;
         } catch (RuntimeException | Error e) {
             LOG.log(Level.ERROR, "uvgem client: reading the connection failed", e);
@@ -607,6 +693,7 @@ public final class RemoteSyscalls implements Syscalls {
         }
         broken(why);
         closeChannel();
+        return true;
     }
 
     /** Completes the calls of every whole reply in {@code in}; returns why the stream is unusable, or null. */
@@ -678,6 +765,10 @@ public final class RemoteSyscalls implements Syscalls {
             // nothing more to do
         }
         readSelector.wakeup();
+        Selector ws = writeSelector;
+        if (ws != null) {
+            ws.wakeup(); // a writer waiting for the socket finds it closed
+        }
         if (readLock.isHeldByCurrentThread()) {
             closeQuietly(readSelector);
         }

@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.uvgem.api.BufferObject;
 import dev.uvgem.api.DmaBufFd;
 import dev.uvgem.api.MappedMemory;
+import dev.uvgem.api.RawFile;
 import dev.uvgem.api.SwSyncTimelineFd;
 import dev.uvgem.api.SyncFileFd;
+import dev.uvgem.api.SyncObjFd;
 import dev.uvgem.api.Syscalls;
+import dev.uvgem.api.TimelineSyncObj;
 import dev.uvgem.api.Uvgem;
 import dev.uvgem.api.UvgemFile;
 import dev.uvgem.api.VgemDevice;
@@ -38,7 +41,6 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -174,6 +176,33 @@ class DaemonIntegrationTest {
         }
     }
 
+    /** Two processes share a timeline sync object by its opaque fd; a wait parked in the daemon wakes on a point. */
+    @Test
+    void twoProcessesShareATimelineSyncObject() throws Exception {
+        try (Uvgem producer = user("producer");
+                Uvgem consumer = user("consumer");
+                VgemDevice mine = producer.openVgem();
+                VgemDevice theirs = consumer.openVgemRender();
+                TimelineSyncObj timeline = mine.createTimelineSyncObj()) {
+            byte[] token;
+            try (SyncObjFd exported = timeline.export()) {
+                token = exported.send();
+            }
+            try (RawFile received = consumer.receive(token);
+                    TimelineSyncObj imported = theirs.importTimelineSyncObj(received)) {
+                CompletableFuture<Boolean> wait = CompletableFuture.supplyAsync(() -> imported.awaitSubmit(2, null));
+                awaitTrue("the wait is parked in the daemon", () -> imported.lastSubmitted() == 0);
+                timeline.signal(1);
+                assertThat(imported.query()).isEqualTo(1);
+                assertThat(wait).isNotDone();
+                timeline.signal(2);
+                assertThat(wait.get(10, TimeUnit.SECONDS)).isTrue();
+                assertThat(imported.await(2, Duration.ZERO)).isTrue();
+            }
+        }
+        awaitTrue("no sync object left", () -> daemon.devices().vgem().liveSyncobjs() == 0);
+    }
+
     /** One connection, two threads: one parked in poll while the other signals through the same connection. */
     @Test
     void aParkedPollWhileAnotherThreadSignalsOnTheSameConnection() throws Exception {
@@ -266,21 +295,18 @@ class DaemonIntegrationTest {
 
     /**
      * Many threads on one connection: fence cycles, parked polls woken by other threads' signals, and ioctls whose
-     * multi-MiB user windows fill the socket both ways; every reply reaches its caller.
+     * multi-MiB user windows fill the socket both ways; every reply reaches its caller. (It once hung: a writer of a
+     * 3 MiB frame waited for a socket the daemon had stopped reading while nobody read the replies that would
+     * resume it; {@code RemoteSyscallsTest.aWriterBlockedOnAFullSocketReadsTheRepliesThatUnblockIt} reproduces
+     * that deterministically.)
      */
-    /**
-     * Tagged stress: once, under the -Pstress run's load, the workers did not finish within 50 s and closing the
-     * device then waited forever for the connection's write lock (a writer of a 3 MiB frame waiting for a socket
-     * the daemon had stopped reading, with its replies unread). Kept out of the default run until that is fixed.
-     */
-    @Tag("stress")
     @Test
     void manyThreadsShareOneConnectionWithBigFramesBothWays() throws Exception {
         try (Uvgem uvgem = user("busy");
                 VgemDevice vgem = uvgem.openVgem()) {
             Syscalls sys = uvgem.syscalls();
             int threads = 6;
-            int rounds = 40;
+            int rounds = 20;
             List<CompletableFuture<Void>> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int id = t;

@@ -45,6 +45,8 @@ final class FakeDaemon implements AutoCloseable {
     private volatile SocketChannel conn;
     private volatile Request hello;
     private volatile boolean eof;
+    private final Object readGate = new Object();
+    private boolean readingPaused; // guarded by readGate
     volatile long helloResult = 0;
     volatile int helloFlags = 0;
     /** Whether the end of the client's stream closes the connection, as the daemon does. */
@@ -109,14 +111,45 @@ final class FakeDaemon implements AutoCloseable {
         return b.position(b.position() + n);
     }
 
-    private static ByteBuffer readFully(SocketChannel c, int n) throws IOException {
+    private ByteBuffer readFully(SocketChannel c, int n) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
         while (b.hasRemaining()) {
+            awaitReading();
             if (c.read(b) < 0) {
                 return null;
             }
         }
         return b.flip();
+    }
+
+    private void awaitReading() throws IOException {
+        synchronized (readGate) {
+            while (readingPaused) {
+                try {
+                    readGate.wait();
+                } catch (InterruptedException e) {
+                    throw new IOException("interrupted", e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Stops reading the connection (from its next read on; a read already waiting takes what comes first), as the
+     * daemon does while a client's replies back up.
+     */
+    void pauseReading() {
+        synchronized (readGate) {
+            readingPaused = true;
+        }
+    }
+
+    /** Reads the connection again. */
+    void resumeReading() {
+        synchronized (readGate) {
+            readingPaused = false;
+            readGate.notifyAll();
+        }
     }
 
     /** The HELLO received, or null. */

@@ -15,6 +15,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -226,6 +227,60 @@ class RemoteSyscallsTest {
         fake.reply(rp.tag(), 1, new byte[] {1, 0, 0, 0});
         assertThat(get(poll)).isEqualTo(1);
         assertThat(revents).containsExactly((short) 1, (short) 0);
+    }
+
+    /**
+     * The hang of a busy connection, made deterministic: the reader (a parked poll) is interrupted and stops
+     * reading to send CANCEL, which queues behind a writer whose 8 MiB frame fills the socket; the daemon has
+     * stopped reading the connection until its 8 MiB reply to the poll is read (as it pauses a client whose
+     * replies back up). Nobody reading while every thread waits to write was a deadlock; the writer must drain
+     * the replies itself while it waits.
+     */
+    @Test
+    void aWriterBlockedOnAFullSocketReadsTheRepliesThatUnblockIt() throws Exception {
+        connect();
+        AtomicReference<Thread> poller = new AtomicReference<>();
+        CompletableFuture<Long> poll = async(() -> {
+            poller.set(Thread.currentThread());
+            return sys.poll(new int[] {5}, new short[] {1}, new short[1], -1);
+        });
+        Request rp = fake.next();
+        fake.pauseReading();
+        byte[] big = new byte[8 << 20];
+        big[big.length - 1] = 7;
+        CompletableFuture<Long> write = async(() -> sys.ioctl(5, 0x40084401, new byte[8], big));
+        Thread.sleep(100); // the writer fills the socket and blocks
+        poller.get().interrupt(); // the reader leaves to send CANCEL, which waits for the blocked writer
+        Thread.sleep(100);
+        CompletableFuture<Void> bigReply = CompletableFuture.runAsync(() -> {
+            try {
+                fake.reply(rp.tag(), 1, new byte[8 << 20]); // returns once the client has read it
+                fake.resumeReading();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        bigReply.get(10, TimeUnit.SECONDS);
+        assertThat(get(poll)).as("the poll's reply, read by the blocked writer").isEqualTo(1);
+        Request ri = fake.next();
+        assertThat(ri.op()).isEqualTo(Wire.IOCTL);
+        assertThat(fake.next().op()).isEqualTo(Wire.CANCEL);
+        fake.reply(ri.tag(), Errno.ENOENT.negative(), concat(concat(FakeDaemon.le(8), new byte[8]), FakeDaemon.le(0)));
+        assertThat(get(write)).isEqualTo(Errno.ENOENT.negative());
+        assertThat(sys.isConnected()).isTrue();
+    }
+
+    @Test
+    void closeDoesNotWaitForeverForAWriterStuckOnADaemonThatReadsNothing() throws Exception {
+        connect();
+        fake.pauseReading();
+        CompletableFuture<Long> write = async(() -> sys.ioctl(5, 0x40084401, new byte[8], new byte[8 << 20]));
+        Thread.sleep(100); // the writer fills the socket and waits
+        long t0 = System.nanoTime();
+        sys.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(RemoteSyscalls.CLOSE_GRACE.plusSeconds(3));
+        assertThat(get(write)).isEqualTo(Errno.ENOTCONN.negative());
+        fake.resumeReading();
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.uvgem.client.RemoteSyscalls;
 import dev.uvgem.daemon.Daemon;
 import dev.uvgem.daemon.DaemonConfig;
 import dev.uvgem.sys.Boot;
+import dev.uvgem.sys.Kernel;
 import dev.uvgem.sys.KernelConfig;
 import dev.uvgem.sys.Process;
 import java.io.IOException;
@@ -73,6 +74,11 @@ final class DaemonEnv extends ProcessesEnv {
     @Override
     public Boot.Devices devices() {
         return daemon.devices();
+    }
+
+    @Override
+    public Kernel kernel() {
+        return daemon.kernel();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.uvgem.conformance;
 
 import dev.uvgem.api.Uvgem;
 import dev.uvgem.sys.Boot;
+import dev.uvgem.sys.Kernel;
 import dev.uvgem.sys.KernelConfig;
 
 /** An {@link Env} whose processes are processes of a kernel booted in the test's JVM, called directly. */
@@ -30,6 +31,11 @@ final class EmbeddedEnv extends ProcessesEnv {
     @Override
     public Boot.Devices devices() {
         return booted.devices();
+    }
+
+    @Override
+    public Kernel kernel() {
+        return booted.kernel();
     }
 
     @Override

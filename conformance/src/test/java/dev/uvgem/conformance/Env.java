@@ -5,6 +5,7 @@ import dev.uvgem.api.Uvgem;
 import dev.uvgem.core.time.Clock;
 import dev.uvgem.core.time.SystemClock;
 import dev.uvgem.sys.Boot;
+import dev.uvgem.sys.Kernel;
 
 /**
  * One conformance environment: a booted uvgem kernel on the real clock (as the public suites run on a real
@@ -36,6 +37,9 @@ interface Env extends AutoCloseable {
 
     /** Returns the kernel's devices, for leak checks. */
     Boot.Devices devices();
+
+    /** Returns the kernel itself, for looking at its processes (their limits and charges). */
+    Kernel kernel();
 
     /**
      * Returns whether a live mapping holds its buffer (and dma-buf) in the kernel, as a Linux vma does. True when

@@ -403,6 +403,12 @@ class VgemBasicTest {
                     .as("dma_buf/bufinfo")
                     .isPositive();
             assertThat(readWithin(Uvgem.SYNC_INFO, O_CLOEXEC)).as("sync/info").isPositive();
+            assertThat(readWithin(Uvgem.UVGEM_BUFFERS, O_CLOEXEC))
+                    .as("uvgem/buffers")
+                    .isPositive();
+            assertThat(readWithin(Uvgem.UVGEM_FENCES, O_CLOEXEC))
+                    .as("uvgem/fences")
+                    .isPositive();
             // sw_sync has no read: it must refuse at once, not stall.
             readWithin(Uvgem.SW_SYNC, O_RDWR | O_CLOEXEC);
         }

@@ -33,7 +33,8 @@ import jdk.net.ExtendedSocketOptions;
  * privileged if it came through the admin socket; when it ends, for any reason, the process exits.
  *
  * <p>{@link #start} boots the kernel with file-backed buffer memory in a private directory (so that MMAP can
- * name a file the client maps itself), creates the socket directories mode 0700 when missing, binds both sockets
+ * name a file the client maps itself; large buffers pre-faulted in the background, see {@code
+ * PrefaultingAllocator}), creates the socket directories mode 0700 when missing, binds both sockets
  * and starts the event loops; when it returns, both sockets exist and accept. {@link #close()} stops listening,
  * ends every connection, closes the kernel, and removes the sockets, the directories it created and the buffer
  * files.
@@ -49,6 +50,7 @@ public final class Daemon implements AutoCloseable {
 
     private final DaemonConfig config;
     private final MemoryDirectory memory;
+    private final PrefaultingAllocator allocator;
     private final Boot.Booted booted;
     private final List<EventLoop> loops = new ArrayList<>();
     private final List<ServerSocketChannel> servers = new ArrayList<>();
@@ -64,7 +66,8 @@ public final class Daemon implements AutoCloseable {
     private Daemon(DaemonConfig config, MemoryDirectory memory) {
         this.config = config;
         this.memory = memory;
-        this.booted = Boot.kernelWithDevices(config.kernel(), BufferAllocator.files(memory.path()));
+        this.allocator = new PrefaultingAllocator(BufferAllocator.files(memory.path()));
+        this.booted = Boot.kernelWithDevices(config.kernel(), allocator);
     }
 
     /**
@@ -240,6 +243,7 @@ public final class Daemon implements AutoCloseable {
             for (EventLoop loop : loops) {
                 loop.shutdown();
             }
+            allocator.close();
             memory.close();
             for (int i = createdDirectories.size() - 1; i >= 0; i--) {
                 SocketFiles.removeIfEmpty(createdDirectories.get(i));
@@ -267,7 +271,7 @@ public final class Daemon implements AutoCloseable {
         Connection c = new Connection(
                 channel,
                 loop,
-                sink -> new Session(booted.kernel(), admin, sink, version, config.maxParkedCalls()),
+                sink -> new Session(booted.kernel(), admin, sink, version, config.maxParkedCalls(), loop.wakeups()),
                 connections::remove);
         connections.add(c);
         loop.execute(() -> {

@@ -5,8 +5,10 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 
 /**
  * A platform thread with a selector: it accepts connections and reads and answers their requests. Requests that
@@ -34,9 +36,12 @@ final class EventLoop {
         void failed(Throwable t);
     }
 
+    private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
+
     private final Selector selector;
     private final Thread thread;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final ArrayDeque<Runnable> deferred = new ArrayDeque<>(); // loop thread only
     private volatile boolean running = true;
 
     /** Creates a loop; {@link #start()} starts its thread. */
@@ -72,6 +77,23 @@ final class EventLoop {
         }
     }
 
+    /**
+     * Returns an executor for work that a wake-up hands over (a parked POLL's re-poll): run on the calling event
+     * loop, whichever it is, as soon as its current handler returns, with no lock of that handler held and no
+     * thread woken; from any other thread (a timer, a parked call's thread), run on this loop. Never runs the task
+     * inside {@code execute}.
+     */
+    Executor wakeups() {
+        return task -> {
+            EventLoop current = CURRENT.get();
+            if (current != null) {
+                current.deferred.add(task);
+            } else {
+                execute(task);
+            }
+        };
+    }
+
     /** Makes the loop's current or next select return, so that interest changes and closes take effect. */
     void wakeup() {
         if (!inLoop()) {
@@ -92,6 +114,7 @@ final class EventLoop {
     }
 
     private void run() {
+        CURRENT.set(this);
         try {
             while (running) {
                 if (tasks.isEmpty()) {
@@ -100,6 +123,7 @@ final class EventLoop {
                     selector.selectNow(); // tasks queued from this thread did not wake the selector
                 }
                 runTasks();
+                runDeferred();
                 Iterator<SelectionKey> it = selector.selectedKeys().iterator();
                 while (it.hasNext()) {
                     SelectionKey key = it.next();
@@ -111,9 +135,11 @@ final class EventLoop {
                         LOG.log(Level.ERROR, "bug: a connection handler threw; dropping it", t);
                         failQuietly(h, t);
                     }
+                    runDeferred(); // the wake-ups this request caused: replies to other connections now
                 }
             }
             runTasks();
+            runDeferred();
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.ERROR, "event loop " + thread.getName() + " failed", e);
         } finally {
@@ -128,11 +154,23 @@ final class EventLoop {
     private void runTasks() {
         Runnable r;
         while ((r = tasks.poll()) != null) {
-            try {
-                r.run();
-            } catch (Throwable t) {
-                LOG.log(Level.ERROR, "bug: an event loop task threw", t);
-            }
+            runQuietly(r);
+            runDeferred();
+        }
+    }
+
+    private void runDeferred() {
+        Runnable r;
+        while ((r = deferred.poll()) != null) {
+            runQuietly(r);
+        }
+    }
+
+    private static void runQuietly(Runnable r) {
+        try {
+            r.run();
+        } catch (Throwable t) {
+            LOG.log(Level.ERROR, "bug: an event loop task threw", t);
         }
     }
 

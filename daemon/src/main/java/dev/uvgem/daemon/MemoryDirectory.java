@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 /**
  * The daemon's private directory of buffer-memory files: {@code <root>/uvgem-<uid>-<pid>-<random>}, mode 0700,
  * on a tmpfs ({@code /dev/shm}) so that the files are memory. Each buffer's file is created mode 0600 when the
- * buffer is first mapped and removed when the buffer is freed; MMAP replies name these files. Closing removes
+ * buffer is first mapped (or, for a large buffer, by its background pre-fault) and removed when it is freed; MMAP replies name these files. Closing removes
  * whatever is left, and a daemon starting removes the directories of daemons of its uid that died without
  * closing (their pid is gone).
  *

@@ -2,6 +2,7 @@ package dev.uvgem.daemon;
 
 import dev.uvgem.core.vfs.Mapping;
 import dev.uvgem.core.vfs.OpenFile;
+import dev.uvgem.sys.AsyncPoll;
 import dev.uvgem.sys.Kernel;
 import dev.uvgem.sys.PollFd;
 import dev.uvgem.sys.Process;
@@ -15,13 +16,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 
 /**
  * The protocol state of one connection: before HELLO, nothing but HELLO; after it, one {@link Process} of the
  * kernel whose system calls the requests are. Each request is decoded completely on the event loop thread, in the
  * order received; a request that cannot sleep runs there and replies at once, one that may sleep (POLL with a
  * timeout, READ of a blocking file, a {@linkplain WaitingIoctls waiting ioctl}) becomes a {@link ParkedCall} and
- * replies when it completes, so it does not hold up the requests after it.
+ * replies when it completes, so it does not hold up the requests after it. A parked POLL has no thread: it is an
+ * {@link AsyncPoll} whose re-polls run where its wake-ups come from (on the event loop that ran the signalling
+ * request, right after it), so the reply is written on the signalling path.
  *
  * <p>Replies carry a body only when the result is {@code >= 0}, except IOCTL, whose {@code arg} and {@code user}
  * come back whatever the result (the kernel copies a struct back on failure too, and a request that failed before
@@ -49,6 +53,7 @@ final class Session implements ParkedCall.Owner {
     private final ReplySink out;
     private final byte[] daemonVersion;
     private final int maxParked;
+    private final Executor wakeups;
     private volatile Process process;
 
     private final Object parkedLock = new Object();
@@ -61,13 +66,16 @@ final class Session implements ParkedCall.Owner {
      *
      * @param admin whether the connection came through the admin socket
      * @param maxParked how many requests may be parked at once; more are answered -EAGAIN
+     * @param wakeups runs the re-polls of parked POLLs that a wake-up hands over (never on the waking thread
+     *     inside {@code execute}, see {@link Process#pollAsync})
      */
-    Session(Kernel kernel, boolean admin, ReplySink out, String daemonVersion, int maxParked) {
+    Session(Kernel kernel, boolean admin, ReplySink out, String daemonVersion, int maxParked, Executor wakeups) {
         this.kernel = kernel;
         this.admin = admin;
         this.out = out;
         this.daemonVersion = ReplyWriter.utf8(daemonVersion);
         this.maxParked = maxParked;
+        this.wakeups = wakeups;
     }
 
     /** Returns the connection's process, or null before HELLO. */
@@ -246,11 +254,14 @@ final class Session implements ParkedCall.Owner {
                 return w.finish();
             }
         };
-        long ready = p.poll(fds, 0); // what is ready now is answered now, without a thread
+        long ready = p.poll(fds, 0); // what is ready now is answered now, without parking
         if (ready != 0 || timeoutMs == 0) {
             out.send(call.reply(ready));
         } else {
-            park(tag, call);
+            park(tag, call, done -> {
+                AsyncPoll poll = p.pollAsync(fds, timeoutMs, wakeups, done);
+                return poll::cancel;
+            });
         }
     }
 
@@ -366,6 +377,11 @@ final class Session implements ParkedCall.Owner {
     // ---- parked calls ----
 
     private void park(int tag, ParkedCall.Body body) {
+        park(tag, body, null);
+    }
+
+    /** Parks a call: through {@code callback} if not null, else on a thread of its own. */
+    private void park(int tag, ParkedCall.Body body, ParkedCall.Callback callback) {
         synchronized (parkedLock) {
             if (ended) {
                 return;
@@ -374,7 +390,7 @@ final class Session implements ParkedCall.Owner {
                 out.send(ReplyWriter.of(tag, Errno.EAGAIN.negative()));
                 return;
             }
-            ParkedCall call = new ParkedCall(tag, body, this);
+            ParkedCall call = new ParkedCall(tag, body, callback, this);
             parked.computeIfAbsent(tag, t -> new ArrayList<>(1)).add(call);
             parkedCount++;
             try {

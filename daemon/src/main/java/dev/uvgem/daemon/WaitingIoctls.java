@@ -21,6 +21,8 @@ final class WaitingIoctls {
     static final int DRM_SYNCOBJ_WAIT_NR = 0xc3;
     /** {@code DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT}. */
     static final int DRM_SYNCOBJ_TIMELINE_WAIT_NR = 0xca;
+    /** {@code DRM_IOCTL_SYNCOBJ_TRANSFER}: with WAIT_FOR_SUBMIT it waits up to 5 s for the source point. */
+    static final int DRM_SYNCOBJ_TRANSFER_NR = 0xcc;
 
     private WaitingIoctls() {}
 
@@ -32,7 +34,10 @@ final class WaitingIoctls {
             return nr == DMA_BUF_SYNC_NR;
         }
         if (type == 'd') {
-            return nr == DRM_WAIT_VBLANK_NR || nr == DRM_SYNCOBJ_WAIT_NR || nr == DRM_SYNCOBJ_TIMELINE_WAIT_NR;
+            return nr == DRM_WAIT_VBLANK_NR
+                    || nr == DRM_SYNCOBJ_WAIT_NR
+                    || nr == DRM_SYNCOBJ_TIMELINE_WAIT_NR
+                    || nr == DRM_SYNCOBJ_TRANSFER_NR;
         }
         return false;
     }

@@ -12,8 +12,10 @@
  *       runs every request that cannot sleep inline, in order.
  *   <li>{@code Connection}: one socket, its input buffer and its reply queue (one writer at a time).
  *   <li>{@code Session}: the protocol state of one connection (HELLO, then its {@link dev.uvgem.sys.Process}) and
- *       the dispatch of each {@code Op} to a system call; requests that sleep become {@code ParkedCall}s on
- *       virtual threads, cancellable by tag.
+ *       the dispatch of each {@code Op} to a system call; requests that sleep become {@code ParkedCall}s,
+ *       cancellable by tag: a POLL with no thread ({@link dev.uvgem.sys.AsyncPoll}, answered on the event loop
+ *       whose request woke it), the others on virtual threads.
+ *   <li>{@code PrefaultingAllocator}: buffer files, large ones pre-faulted in the background.
  *   <li>The codec: {@code FrameReader} (splits the byte stream into frames), {@code BodyReader} (bounds-checked
  *       decoding of a request body), {@code ReplyWriter} (encodes a reply frame), {@code Op} and {@code Wire}
  *       (the contract's numbers).

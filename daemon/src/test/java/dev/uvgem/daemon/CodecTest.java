@@ -96,6 +96,9 @@ class CodecTest {
         assertThat(WaitingIoctls.mayWait(Ioc.iowr('d', 0xca, 48)))
                 .as("SYNCOBJ_TIMELINE_WAIT")
                 .isTrue();
+        assertThat(WaitingIoctls.mayWait(Ioc.iowr('d', 0xcc, 32)))
+                .as("SYNCOBJ_TRANSFER (WAIT_FOR_SUBMIT)")
+                .isTrue();
         assertThat(WaitingIoctls.mayWait(Ioc.iowr('d', 0x3a, 24)))
                 .as("WAIT_VBLANK")
                 .isTrue();

@@ -141,7 +141,7 @@ public final class Kernel implements AutoCloseable {
         for (InFlight f : List.copyOf(inFlight.values())) {
             if (inFlight.remove(f.token, f)) {
                 clock().cancel(f);
-                putQuietly(f.file);
+                f.drop();
             }
         }
     }
@@ -170,15 +170,22 @@ public final class Kernel implements AutoCloseable {
     }
 
     /**
-     * Puts {@code file} in flight under a new token, taking over the caller's reference; it is dropped if nobody
-     * receives the file within {@link #FD_TOKEN_LIFETIME}.
+     * Puts {@code file} in flight under a new token, taking over the caller's reference and charging it to {@code
+     * sender} until it is received, expires or the kernel closes; it is dropped if nobody receives the file within
+     * {@link #FD_TOKEN_LIFETIME}.
+     *
+     * @throws ErrnoException ETOOMANYREFS if {@code sender} has too many files in flight (the reference is dropped)
      */
-    byte[] send(OpenFile file) {
+    byte[] send(OpenFile file, Process sender) {
+        if (!sender.chargeInFlight()) {
+            file.put();
+            throw new ErrnoException(Errno.ETOOMANYREFS);
+        }
         byte[] bytes = new byte[FD_TOKEN_BYTES];
         long deadline = Clock.deadlineAfter(clock().nanoTime(), FD_TOKEN_LIFETIME.toNanos());
         while (true) {
             random.nextBytes(bytes);
-            InFlight f = new InFlight(Token.of(bytes), file, deadline);
+            InFlight f = new InFlight(Token.of(bytes), file, deadline, sender);
             clock().arm(f, deadline); // armed before it is published, so a receiver always finds it armed
             if (inFlight.putIfAbsent(f.token, f) != null) { // 2^-128: draw again
                 clock().cancel(f);
@@ -186,6 +193,7 @@ public final class Kernel implements AutoCloseable {
             }
             if (closed && inFlight.remove(f.token, f)) { // raced with close(): drop it now
                 clock().cancel(f);
+                sender.unchargeInFlight();
                 file.put();
                 throw new ErrnoException(Errno.EBADF);
             }
@@ -207,19 +215,12 @@ public final class Kernel implements AutoCloseable {
             throw new ErrnoException(Errno.ENOENT);
         }
         clock().cancel(f);
+        f.sender.unchargeInFlight();
         if (clock().nanoTime() >= f.deadline) { // expired, its timer not run yet
             f.file.put();
             throw new ErrnoException(Errno.ENOENT);
         }
         return f.file;
-    }
-
-    private static void putQuietly(OpenFile file) {
-        try {
-            file.put();
-        } catch (RuntimeException | Error e) {
-            LOG.log(Level.ERROR, "release of a file in flight failed", e);
-        }
     }
 
     private record Node(Device device, PathAccess access) {}
@@ -237,22 +238,34 @@ public final class Kernel implements AutoCloseable {
         }
     }
 
-    /** A file in flight; its timer drops it at expiry unless it was received first. */
+    /** A file in flight, charged to its sender; its timer drops it at expiry unless it was received first. */
     private final class InFlight extends Timer {
         final Token token;
         final OpenFile file;
         final long deadline;
+        final Process sender;
 
-        InFlight(Token token, OpenFile file, long deadline) {
+        InFlight(Token token, OpenFile file, long deadline, Process sender) {
             this.token = token;
             this.file = file;
             this.deadline = deadline;
+            this.sender = sender;
         }
 
         @Override
         protected void expire() {
             if (inFlight.remove(token, this)) {
-                putQuietly(file);
+                drop();
+            }
+        }
+
+        /** Uncharges the sender and drops the file's reference, once the entry is out of the in-flight map. */
+        void drop() {
+            sender.unchargeInFlight();
+            try {
+                file.put();
+            } catch (RuntimeException | Error e) {
+                LOG.log(Level.ERROR, "release of a file in flight failed", e);
             }
         }
     }

@@ -61,27 +61,75 @@ public record KernelConfig(Clock clock, Duration vgemFenceTimeout, boolean debug
     }
 
     /**
-     * The resource limits of each process, as its rlimits. New limits are added here as components.
+     * The resource limits of each process: its {@code RLIMIT_NOFILE}, and the limits of the {@link
+     * dev.uvgem.core.cgroup.Cgroup} its buffers and fences are charged to. Each is answered with the kernel's
+     * errno at the limit: EMFILE for fds, ENOMEM for buffer bytes, ENOSPC for buffers and outstanding fences; the fd
+     * limit also bounds the files a process has in flight (ETOOMANYREFS, as SCM_RIGHTS).
      *
      * <p>Thread-safety: immutable.
      *
      * @param maxOpenFds {@code RLIMIT_NOFILE}: every fd number is below it, so with fds 0 to 2 never handed out
      *     (they are a real process's stdio) a process holds at most {@code maxOpenFds - 3} open files
+     * @param maxBuffers how many GEM objects the process's DRM files may have created and not yet freed (dumb
+     *     buffers, and imports of foreign dma-bufs); a buffer stays charged to its creator until freed, also after
+     *     the creator exits while another process holds it
+     * @param maxBufferBytes how many bytes of buffer memory those objects may hold (page-aligned sizes; an import
+     *     charges none, its memory being its creator's)
+     * @param maxFences how many vgem fences the process's DRM files may have outstanding (attached, not yet
+     *     signalled by FENCE_SIGNAL, expiry or close)
      */
-    public record ProcessLimits(int maxOpenFds) {
-        /** The Linux default soft limit: 1024 fds. */
-        public static final ProcessLimits DEFAULT = new ProcessLimits(1024);
+    public record ProcessLimits(int maxOpenFds, long maxBuffers, long maxBufferBytes, long maxFences) {
+        /** The default fd limit: Linux's default soft {@code RLIMIT_NOFILE}, 1024. */
+        public static final int DEFAULT_MAX_OPEN_FDS = 1024;
+        /** The default buffer limit: 4096 GEM objects. */
+        public static final long DEFAULT_MAX_BUFFERS = 4096;
+        /**
+         * The default buffer-memory limit: 4 GiB, room for one dumb buffer of the largest size there is (just
+         * under 4 GiB: the size must fit 32 bits), as IGT's {@code vgem_basic} creates a 2 GiB one. Memory is only
+         * touched when written, so this bounds what a process could make the daemon hold, not what it holds.
+         */
+        public static final long DEFAULT_MAX_BUFFER_BYTES = 4L << 30;
+        /** The default outstanding-fence limit: 4096. */
+        public static final long DEFAULT_MAX_FENCES = 4096;
+
+        /** The defaults: 1024 fds, 4096 buffers, 4 GiB of buffer memory, 4096 outstanding fences. */
+        public static final ProcessLimits DEFAULT = new ProcessLimits(
+                DEFAULT_MAX_OPEN_FDS, DEFAULT_MAX_BUFFERS, DEFAULT_MAX_BUFFER_BYTES, DEFAULT_MAX_FENCES);
 
         /** Validates the limits. */
         public ProcessLimits {
             if (maxOpenFds < 0) {
                 throw new IllegalArgumentException("maxOpenFds must not be negative: " + maxOpenFds);
             }
+            if (maxBuffers < 0 || maxBufferBytes < 0 || maxFences < 0) {
+                throw new IllegalArgumentException(
+                        "limits must not be negative: " + maxBuffers + ", " + maxBufferBytes + ", " + maxFences);
+            }
+        }
+
+        /** Limits of {@code maxOpenFds} fds, and the defaults for everything else. */
+        public ProcessLimits(int maxOpenFds) {
+            this(maxOpenFds, DEFAULT_MAX_BUFFERS, DEFAULT_MAX_BUFFER_BYTES, DEFAULT_MAX_FENCES);
         }
 
         /** Returns a copy with {@code maxOpenFds}. */
         public ProcessLimits withMaxOpenFds(int maxOpenFds) {
-            return new ProcessLimits(maxOpenFds);
+            return new ProcessLimits(maxOpenFds, maxBuffers, maxBufferBytes, maxFences);
+        }
+
+        /** Returns a copy with {@code maxBuffers}. */
+        public ProcessLimits withMaxBuffers(long maxBuffers) {
+            return new ProcessLimits(maxOpenFds, maxBuffers, maxBufferBytes, maxFences);
+        }
+
+        /** Returns a copy with {@code maxBufferBytes}. */
+        public ProcessLimits withMaxBufferBytes(long maxBufferBytes) {
+            return new ProcessLimits(maxOpenFds, maxBuffers, maxBufferBytes, maxFences);
+        }
+
+        /** Returns a copy with {@code maxFences}. */
+        public ProcessLimits withMaxFences(long maxFences) {
+            return new ProcessLimits(maxOpenFds, maxBuffers, maxBufferBytes, maxFences);
         }
     }
 }

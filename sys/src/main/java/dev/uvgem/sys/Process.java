@@ -1,12 +1,12 @@
 package dev.uvgem.sys;
 
+import dev.uvgem.core.cgroup.Cgroup;
 import dev.uvgem.core.time.Clock;
 import dev.uvgem.core.vfs.Mapping;
 import dev.uvgem.core.vfs.OpenFile;
 import dev.uvgem.core.vfs.PollTable;
 import dev.uvgem.core.vfs.Task;
 import dev.uvgem.core.vfs.UserMemory;
-import dev.uvgem.core.vfs.WaitQueue;
 import dev.uvgem.uapi.Errno;
 import dev.uvgem.uapi.ErrnoException;
 import dev.uvgem.uapi.Ioc;
@@ -17,14 +17,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
+import java.util.function.ObjIntConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -92,6 +94,8 @@ public final class Process implements Task {
     private final String comm;
     private final boolean admin;
     private final FdTable fds;
+    private final Cgroup cgroup;
+    private final AtomicInteger filesInFlight = new AtomicInteger();
     private final AtomicBoolean exited = new AtomicBoolean();
     private final Map<Long, Mapping> mappings = new HashMap<>(); // guarded by itself
     private long nextMapAddress = MMAP_BASE; // guarded by mappings
@@ -101,7 +105,10 @@ public final class Process implements Task {
         this.pid = pid;
         this.comm = truncateComm(comm);
         this.admin = admin;
-        this.fds = new FdTable(kernel.config().limits().maxOpenFds());
+        KernelConfig.ProcessLimits limits = kernel.config().limits();
+        this.fds = new FdTable(limits.maxOpenFds());
+        this.cgroup = new Cgroup(
+                this.comm + "[" + pid + "]", limits.maxBuffers(), limits.maxBufferBytes(), limits.maxFences());
     }
 
     // ---- identity and diagnostics ----
@@ -137,6 +144,58 @@ public final class Process implements Task {
      */
     public int[] openFds() {
         return fds.openFds();
+    }
+
+    /**
+     * Runs {@code action} on every open file with its fd, ascending, each file referenced while the action runs;
+     * an fd closed meanwhile is skipped. For debug listings.
+     *
+     * <p>Context: any thread; the action runs on it, and so does a release if the action's file was closed
+     * meanwhile. Locking: takes the fd table's monitor briefly per fd; none held while the action runs.
+     */
+    void forEachFile(ObjIntConsumer<OpenFile> action) {
+        for (int fd : fds.openFds()) {
+            OpenFile file;
+            try {
+                file = fds.fget(fd);
+            } catch (ErrnoException e) { // closed meanwhile
+                continue;
+            }
+            try {
+                action.accept(file, fd);
+            } finally {
+                file.put();
+            }
+        }
+    }
+
+    /**
+     * Returns the number of files this process sent with {@link #fdSend} that are still in flight (neither received
+     * nor expired); they stay charged to it after it exits.
+     *
+     * <p>Context: any thread, never blocks. Locking: none.
+     */
+    public int filesInFlight() {
+        return filesInFlight.get();
+    }
+
+    /**
+     * Charges one file in flight, as {@code unix_inflight} after the {@code too_many_unix_fds} check: refused while
+     * more files than the fd limit are in flight from an unprivileged process (Linux counts per user and exempts
+     * CAP_SYS_ADMIN; uvgem counts per process and exempts admin processes). Check and increment are not one atomic
+     * step, as on Linux: racing senders may pass the limit by their number.
+     */
+    boolean chargeInFlight() {
+        if (!admin && filesInFlight.get() > fds.limit()) {
+            return false;
+        }
+        filesInFlight.incrementAndGet();
+        return true;
+    }
+
+    /** Uncharges a file {@link #chargeInFlight} charged: it was received, expired or dropped. */
+    void unchargeInFlight() {
+        filesInFlight.decrementAndGet();
     }
 
     /**
@@ -185,6 +244,14 @@ public final class Process implements Task {
     @Override
     public boolean isAdmin() {
         return admin;
+    }
+
+    /**
+     * {@inheritDoc} It outlives the process while anything charged to it (a buffer another process holds) lives.
+     */
+    @Override
+    public Cgroup cgroup() {
+        return cgroup;
     }
 
     @Override
@@ -306,17 +373,7 @@ public final class Process implements Task {
      */
     public long poll(PollFd[] pollFds, int timeoutMs) {
         return syscall("poll", () -> {
-            if (pollFds == null) {
-                throw new ErrnoException(Errno.EFAULT);
-            }
-            for (PollFd p : pollFds) {
-                if (p == null) {
-                    throw new ErrnoException(Errno.EFAULT);
-                }
-            }
-            if (pollFds.length > fds.limit()) {
-                throw new ErrnoException(Errno.EINVAL);
-            }
+            checkPollFds(pollFds);
             Poller poller = new Poller();
             try {
                 return poller.run(pollFds, timeoutMs);
@@ -324,6 +381,98 @@ public final class Process implements Task {
                 poller.unregister();
             }
         });
+    }
+
+    /**
+     * Starts a poll that completes through {@code completion} instead of a sleeping thread: the same answer as
+     * {@link #poll} with the same arguments, delivered when an entry becomes ready or the timeout passes. Each
+     * wake-up of a polled file's wait queue (a fence's poll callback, an eventfd write) hands one re-poll of the
+     * entries to {@code repoll}; when it finds an entry ready, the completion runs there, on that executor's
+     * thread. An interrupt has nothing to interrupt: {@link AsyncPoll#cancel()} stops it instead.
+     *
+     * <p>{@code repoll} must not run a task on the calling thread inside {@code execute}: wake-ups come from
+     * fence callbacks and wait-queue wake-ups, whose callers may hold locks the re-poll takes (a dma-buf's
+     * reservation lock). The daemon runs it on an event loop right after the request that signalled.
+     *
+     * <p>Context: any thread, never sleeps; the first pass runs on it, and so does the completion if an entry is
+     * ready at once, {@code timeoutMs} is 0, or the arguments are bad. Locking: as {@link #poll}'s passes; none
+     * held when the completion runs.
+     *
+     * @param completion told exactly once, unless cancelled first: the count of entries with nonzero revents (0 on
+     *     timeout), or -EFAULT / -EINVAL as {@link #poll}; the revents are in {@code pollFds} when it runs
+     * @return the poll, to cancel
+     */
+    public AsyncPoll pollAsync(PollFd[] pollFds, int timeoutMs, Executor repoll, LongConsumer completion) {
+        AsyncPoll poll = new AsyncPoll(this, pollFds, repoll, completion);
+        long bad = syscall("poll", () -> {
+            checkPollFds(pollFds);
+            return 0;
+        });
+        if (bad < 0) {
+            poll.complete(bad);
+        } else {
+            poll.start(timeoutMs);
+        }
+        return poll;
+    }
+
+    private void checkPollFds(PollFd[] pollFds) {
+        if (pollFds == null) {
+            throw new ErrnoException(Errno.EFAULT);
+        }
+        for (PollFd p : pollFds) {
+            if (p == null) {
+                throw new ErrnoException(Errno.EFAULT);
+            }
+        }
+        if (pollFds.length > fds.limit()) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+    }
+
+    /**
+     * Polls every entry once, as one pass of {@code do_poll}: each entry's revents is set; the files are asked
+     * through {@code table} (registering it on their wait queues, keyed by the entry's events) until one is ready,
+     * then without it; {@code table} null registers nothing.
+     *
+     * <p>Context: any thread, never sleeps. Locking: the fd lookups and the files' poll methods, briefly.
+     *
+     * @return the number of entries with nonzero revents
+     */
+    int pollPass(PollFd[] pollFds, PollWaits table) {
+        int count = 0;
+        for (PollFd p : pollFds) {
+            int revents = 0;
+            if (p.fd() >= 0) {
+                OpenFile file = lookupOrNull(p.fd());
+                if (file == null) {
+                    revents = PollTable.POLLNVAL;
+                } else {
+                    try {
+                        if (table != null) {
+                            table.interest(p.events());
+                        }
+                        int mask = file.ops().poll(file, count > 0 ? null : table);
+                        revents = mask & (p.events() | PollTable.POLLERR | PollTable.POLLHUP);
+                    } finally {
+                        file.put();
+                    }
+                }
+            }
+            p.revents(revents);
+            if (revents != 0) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private OpenFile lookupOrNull(int fd) {
+        try {
+            return fds.fget(fd);
+        } catch (ErrnoException e) {
+            return null;
+        }
     }
 
     /**
@@ -479,14 +628,15 @@ public final class Process implements Task {
      * the token's expiry on the kernel clock.
      *
      * @param token receives the {@value Kernel#FD_TOKEN_BYTES}-byte token
-     * @return 0; -EFAULT if {@code token} is null or shorter than 16 bytes; -EBADF
+     * @return 0; -EFAULT if {@code token} is null or shorter than 16 bytes; -EBADF; -ETOOMANYREFS if more files
+     *     than the fd limit are in flight from this (unprivileged) process, as SCM_RIGHTS reports it
      */
     public long fdSend(int fd, byte[] token) {
         return syscall("fdSend", () -> {
             if (token == null || token.length < Kernel.FD_TOKEN_BYTES) {
                 throw new ErrnoException(Errno.EFAULT);
             }
-            byte[] t = kernel.send(fds.fget(fd));
+            byte[] t = kernel.send(fds.fget(fd), this);
             System.arraycopy(t, 0, token, 0, t.length);
             return 0;
         });
@@ -727,6 +877,11 @@ public final class Process implements Task {
             return Process.this.pid();
         }
 
+        @Override
+        public Cgroup cgroup() {
+            return Process.this.cgroup();
+        }
+
         void unpin() {
             if (pinned == null) {
                 return;
@@ -745,20 +900,12 @@ public final class Process implements Task {
     }
 
     /** One poll call: the wait queues it is registered on, and the thread to wake. */
-    private final class Poller implements PollTable, WaitQueue.Entry {
+    private final class Poller {
         private final Thread thread = Thread.currentThread();
-        private final Set<WaitQueue> queues = new HashSet<>();
+        private final PollWaits waits = new PollWaits(this::wake);
         private volatile boolean woken;
 
-        @Override
-        public void wait(WaitQueue queue) {
-            if (queues.add(queue)) {
-                queue.add(this);
-            }
-        }
-
-        @Override
-        public void wake() {
+        private void wake() {
             woken = true;
             LockSupport.unpark(thread);
         }
@@ -771,7 +918,7 @@ public final class Process implements Task {
                     : Clock.deadlineAfter(clock.nanoTime(), TimeUnit.MILLISECONDS.toNanos(timeoutMs));
             while (true) {
                 woken = false;
-                int count = pass(pollFds, timedOut ? null : this);
+                int count = pollPass(pollFds, timedOut ? null : waits);
                 if (count > 0 || timedOut) {
                     return count;
                 }
@@ -789,45 +936,8 @@ public final class Process implements Task {
             }
         }
 
-        /** Polls every entry once, registering on wait queues through {@code table} until one is ready. */
-        private int pass(PollFd[] pollFds, PollTable table) {
-            int count = 0;
-            for (PollFd p : pollFds) {
-                int revents = 0;
-                if (p.fd() >= 0) {
-                    OpenFile file = lookupOrNull(p.fd());
-                    if (file == null) {
-                        revents = PollTable.POLLNVAL;
-                    } else {
-                        try {
-                            int mask = file.ops().poll(file, count > 0 ? null : table);
-                            revents = mask & (p.events() | PollTable.POLLERR | PollTable.POLLHUP);
-                        } finally {
-                            file.put();
-                        }
-                    }
-                }
-                p.revents(revents);
-                if (revents != 0) {
-                    count++;
-                }
-            }
-            return count;
-        }
-
-        private OpenFile lookupOrNull(int fd) {
-            try {
-                return fds.fget(fd);
-            } catch (ErrnoException e) {
-                return null;
-            }
-        }
-
         void unregister() {
-            for (WaitQueue q : queues) {
-                q.remove(this);
-            }
-            queues.clear();
+            waits.unregister();
         }
     }
 }

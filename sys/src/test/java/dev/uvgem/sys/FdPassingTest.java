@@ -41,6 +41,39 @@ class FdPassingTest {
     }
 
     @Test
+    void moreFilesInFlightThanTheFdLimitIsEtoomanyrefsUntilOneIsReceivedOrExpires() {
+        byte[] first = send(sender, fd);
+        for (int i = 1; i <= 6; i++) { // Linux refuses once more than RLIMIT_NOFILE (6) are in flight
+            send(sender, fd);
+        }
+        assertThat(sender.filesInFlight()).isEqualTo(7);
+        assertThat(sender.fdSend(fd, new byte[16])).isEqualTo(Errno.ETOOMANYREFS.negative());
+        assertThat(sender.filesInFlight()).isEqualTo(7);
+        assertThat(kernel.inFlightFileCount()).isEqualTo(7);
+        assertThat(sender.file(fd).refCount())
+                .as("the refused send holds nothing")
+                .isEqualTo(8);
+
+        assertThat(receiver.fdRecv(first)).isEqualTo(3);
+        assertThat(sender.filesInFlight()).isEqualTo(6);
+        send(sender, fd);
+
+        Process admin = kernel.spawn("root", true);
+        int afd = (int) admin.open("/dev/dri/card0", Process.O_RDWR);
+        for (int i = 0; i < 10; i++) {
+            send(admin, afd); // exempt, as CAP_SYS_ADMIN is
+        }
+        sender.exit();
+        assertThat(kernel.inFlightFileCount())
+                .as("in flight after the sender's exit")
+                .isEqualTo(17);
+        clock.advance(Kernel.FD_TOKEN_LIFETIME);
+        assertThat(sender.filesInFlight()).isZero();
+        assertThat(admin.filesInFlight()).isZero();
+        assertThat(kernel.inFlightFileCount()).isZero();
+    }
+
+    @Test
     void receiverGetsTheSameOpenFileOnce() {
         OpenFile file = sender.file(fd);
         byte[] token = send(sender, fd);

@@ -28,6 +28,14 @@ class KernelTest {
         assertThat(KernelConfig.defaults().clock()).isNotNull();
         assertThatThrownBy(() -> c.withVgemFenceTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new KernelConfig.ProcessLimits(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> KernelConfig.ProcessLimits.DEFAULT.withMaxFences(-1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(c.limits())
+                .isEqualTo(new KernelConfig.ProcessLimits(1024, 4096, 4L << 30, 4096))
+                .isEqualTo(KernelConfig.ProcessLimits.DEFAULT
+                        .withMaxBuffers(4096)
+                        .withMaxBufferBytes(4L << 30)
+                        .withMaxFences(4096));
         assertThatThrownBy(() -> c.withClock(null)).isInstanceOf(NullPointerException.class);
     }
 

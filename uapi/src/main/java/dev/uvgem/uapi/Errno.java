@@ -68,6 +68,8 @@ public enum Errno {
     EOPNOTSUPP(95),
     /** Transport endpoint is not connected (a remote client whose daemon connection is closed or broken). */
     ENOTCONN(107),
+    /** Too many references (SCM_RIGHTS: more files in flight from the sender than its fd limit). */
+    ETOOMANYREFS(109),
     /** Connection timed out (vgem: the fence had already expired). */
     ETIMEDOUT(110),
     /** Operation already in progress (ww_mutex: already held by this context). */

@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
  * <pre>
  *   0  u32 ctx_id           out: the new context
  *   4  u32 flags            in: must be 0
- *   8  u64 hang_timeout_ns  in: how long a job may run before it is killed; 0 = the driver default (2 s)
+ *   8  u64 hang_timeout_ns  in: how long a job may run before it is killed; 0 = the default (2 s), at most 600 s
  *  16  u32 ban_limit        in: hangs after which the context is banned; 0 = the driver default (3)
  *  20  u32 pad              in: must be 0
  * </pre>

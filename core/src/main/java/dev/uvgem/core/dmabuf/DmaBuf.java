@@ -366,7 +366,7 @@ public final class DmaBuf {
             synchronized (DmaBuf.this) {
                 armedOn = null;
             }
-            pollQueue.wakeUp();
+            pollQueue.wakeUp(event); // keyed, as dma_buf_poll_cb: a poller of the other direction sleeps on
         }
 
         @Override

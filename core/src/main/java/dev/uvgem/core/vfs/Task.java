@@ -1,5 +1,6 @@
 package dev.uvgem.core.vfs;
 
+import dev.uvgem.core.cgroup.Cgroup;
 import dev.uvgem.uapi.ErrnoException;
 
 /**
@@ -35,4 +36,14 @@ public interface Task {
 
     /** Returns the process id, as {@code current->pid}: for debug output that names who did something. */
     int pid();
+
+    /**
+     * Returns the group the process's buffers and fences are charged to (its per-process limits). A task outside
+     * any process (a test harness, a kernel thread) is in {@link Cgroup#ROOT}, which has no limits.
+     *
+     * <p>Context: any thread, never blocks. Locking: none.
+     */
+    default Cgroup cgroup() {
+        return Cgroup.ROOT;
+    }
 }

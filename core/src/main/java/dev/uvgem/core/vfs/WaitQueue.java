@@ -18,6 +18,15 @@ public final class WaitQueue {
     public interface Entry {
         /** Called when the queue is woken. Context: the waking thread; must not block. */
         void wake();
+
+        /**
+         * Called when the queue is woken for the poll events in {@code key} only, as {@code wake_up_poll}'s key: an
+         * entry that waits for none of them may ignore it (as {@code pollwake} does). By default it wakes.
+         * Context: the waking thread, which may hold the locks of the object it wakes for; must not block.
+         */
+        default void wake(int key) {
+            wake();
+        }
     }
 
     /** Registers {@code entry}. */
@@ -34,6 +43,16 @@ public final class WaitQueue {
     public void wakeUp() {
         for (Entry e : entries) {
             e.wake();
+        }
+    }
+
+    /**
+     * Wakes every registered entry for the poll events in {@code key}, as {@code wake_up_poll}: entries waiting for
+     * other events may ignore it. Context: any thread; never blocks.
+     */
+    public void wakeUp(int key) {
+        for (Entry e : entries) {
+            e.wake(key);
         }
     }
 

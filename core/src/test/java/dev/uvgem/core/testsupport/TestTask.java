@@ -1,5 +1,6 @@
 package dev.uvgem.core.testsupport;
 
+import dev.uvgem.core.cgroup.Cgroup;
 import dev.uvgem.core.vfs.OpenFile;
 import dev.uvgem.core.vfs.Task;
 import dev.uvgem.core.vfs.UserMemory;
@@ -41,6 +42,7 @@ public final class TestTask implements Task {
     private final TreeMap<Integer, OpenFile> fds = new TreeMap<>(); // guarded by this
     private final Map<Integer, Integer> fdFlags = new HashMap<>(); // guarded by this
     private int maxFds; // guarded by this
+    private volatile Cgroup cgroup = Cgroup.ROOT;
     private long brk = USER_BASE; // guarded by this
 
     private TestTask(String comm, boolean admin, int firstFd, int maxFds, int memoryBytes) {
@@ -186,6 +188,17 @@ public final class TestTask implements Task {
     @Override
     public int pid() {
         return pid;
+    }
+
+    /** Returns the group set with {@link #setCgroup}, {@link Cgroup#ROOT} until then. */
+    @Override
+    public Cgroup cgroup() {
+        return cgroup;
+    }
+
+    /** Charges what the task creates from now on to {@code group} (files opened later record it). */
+    public void setCgroup(Cgroup group) {
+        cgroup = group;
     }
 
     /** Runs an ioctl on {@code fd} as the syscall layer would dispatch it; errors are thrown, not returned. */

@@ -11,7 +11,14 @@ import java.util.List;
  * <p>Thread-safety: immutable.
  */
 public final class Property {
-    /** One entry of an enum property, as {@code struct drm_property_enum}. */
+    /**
+     * One entry of an enum property, as {@code struct drm_property_enum}.
+     *
+     * <p>Thread-safety: immutable.
+     *
+     * @param value the value userspace sets
+     * @param name the entry's name, e.g. "Primary"
+     */
     public record EnumEntry(long value, String name) {}
 
     private final int id;

@@ -47,6 +47,7 @@ final class DrmCoreIoctls {
         add(t, Drm.IOCTL_MODE_CREATE_DUMB, 0, "DRM_IOCTL_MODE_CREATE_DUMB", DrmCoreIoctls::createDumb);
         add(t, Drm.IOCTL_MODE_MAP_DUMB, 0, "DRM_IOCTL_MODE_MAP_DUMB", DrmCoreIoctls::mapDumb);
         add(t, Drm.IOCTL_MODE_DESTROY_DUMB, 0, "DRM_IOCTL_MODE_DESTROY_DUMB", DrmCoreIoctls::destroyDumb);
+        DrmSyncobjIoctls.addTo(t);
         // The KMS ioctls answer for drivers without modesetting; a KMS driver installs its own handlers over these.
         notModeset(t, DrmMode.IOCTL_GETRESOURCES, 0, "DRM_IOCTL_MODE_GETRESOURCES", Errno.EOPNOTSUPP);
         notModeset(t, DrmMode.IOCTL_GETCRTC, 0, "DRM_IOCTL_MODE_GETCRTC", Errno.EOPNOTSUPP);

@@ -1,11 +1,14 @@
 package dev.uvgem.drivers.drm;
 
+import dev.uvgem.core.cgroup.Cgroup;
 import dev.uvgem.core.dmabuf.BufferAllocator;
 import dev.uvgem.core.dmabuf.BufferMemory;
 import dev.uvgem.core.dmabuf.DmaBuf;
 import dev.uvgem.core.dmabuf.DmaBufAttachment;
 import dev.uvgem.core.dmabuf.DmaBufRegistry;
+import dev.uvgem.core.fence.Fence;
 import dev.uvgem.core.resv.Reservation;
+import dev.uvgem.core.time.Clock;
 import dev.uvgem.core.vfs.Mapping;
 import dev.uvgem.core.vfs.OpenFile;
 import dev.uvgem.core.vfs.Task;
@@ -52,6 +55,8 @@ public final class DrmDevice {
     private final Object masterLock = new Object();
     private final Map<Integer, DrmIoctlDesc> coreIoctls = new ConcurrentHashMap<>(DrmCoreIoctls.table());
     private final AtomicInteger liveObjects = new AtomicInteger();
+    private final AtomicInteger liveSyncobjs = new AtomicInteger();
+    private final Clock clock;
     private final AtomicInteger openFiles = new AtomicInteger();
     private final String name;
     private DrmFile master;
@@ -73,6 +78,10 @@ public final class DrmDevice {
         this.render =
                 features.contains(DrmFeature.RENDER) ? new DrmMinor(this, DrmMinor.Type.RENDER, 128 + index) : null;
         this.name = driver.name();
+        this.clock = driver.clock();
+        if (clock == null && (hasFeature(DrmFeature.SYNCOBJ) || hasFeature(DrmFeature.SYNCOBJ_TIMELINE))) {
+            throw new IllegalArgumentException("a driver with sync objects must give the kernel clock: " + name);
+        }
     }
 
     /** Creates device 0: {@code card0} and {@code renderD128}. */
@@ -98,6 +107,16 @@ public final class DrmDevice {
     /** Returns the device name importers attach under (the driver name). */
     public String name() {
         return name;
+    }
+
+    /** Returns the kernel clock the driver runs on (syncobj waits and stamps), or null if the driver has none. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Returns the kernel's signalled stub fence, as {@code dma_fence_get_stub}. */
+    public Fence stubFence() {
+        return dmaBufs.stub();
     }
 
     /** Returns the primary node ({@code /dev/dri/cardN}). */
@@ -174,6 +193,26 @@ public final class DrmDevice {
         return liveObjects.get();
     }
 
+    /** Returns the number of sync objects not yet freed (held by a handle, an fd or an ioctl in progress). */
+    public int liveSyncobjs() {
+        return liveSyncobjs.get();
+    }
+
+    /**
+     * Creates a sync object with no fence, as {@code drm_syncobj_create}; the caller owns its one reference.
+     *
+     * <p>Context: any thread, never blocks. Locking: none.
+     */
+    public DrmSyncobj createSyncobj() {
+        DrmSyncobj s = new DrmSyncobj(this);
+        liveSyncobjs.incrementAndGet();
+        return s;
+    }
+
+    void syncobjFreed() {
+        liveSyncobjs.decrementAndGet();
+    }
+
     /** Returns the number of open files on the device's nodes. */
     public int openFiles() {
         return openFiles.get();
@@ -196,30 +235,52 @@ public final class DrmDevice {
 
     /**
      * Creates a native GEM object of {@code size} bytes (rounded up to pages) with fresh zeroed memory and its own
-     * reservation, as {@code drm_gem_object_init}. The caller owns the one reference.
+     * reservation, as {@code drm_gem_object_init}, charged to {@code cgroup} (one buffer and its aligned size)
+     * before anything is allocated and uncharged when the object is freed. The caller owns the one reference.
+     *
+     * <p>Linux charges shmem pages to the memory cgroup as they are first touched, so a process over its limit
+     * learns it at a page fault; uvgem charges the whole size here, so the create fails instead.
      *
      * <p>Context: any thread, never blocks (the memory is allocated on first use). Locking: none.
      *
-     * @throws ErrnoException EINVAL for a non-positive size
+     * @throws ErrnoException EINVAL for a non-positive size; ENOMEM over the group's byte limit; ENOSPC over its
+     *     buffer limit
      */
-    public GemObject createObject(long size) {
+    public GemObject createObject(long size, Cgroup cgroup) {
         long aligned = Mman.pageAlign(size);
         if (size <= 0 || aligned < 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        BufferMemory memory = allocator.allocate(aligned);
+        cgroup.chargeBuffer(aligned);
+        BufferMemory memory;
         try {
-            return newObject(aligned, memory, new Reservation(), null, null);
+            memory = allocator.allocate(aligned);
         } catch (RuntimeException | Error e) {
+            cgroup.unchargeBuffer(aligned);
+            throw e;
+        }
+        try {
+            return newObject(aligned, memory, new Reservation(), null, null, cgroup, aligned);
+        } catch (RuntimeException | Error e) {
+            cgroup.unchargeBuffer(aligned);
             memory.put();
             throw e;
         }
     }
 
-    /** Creates an object that owns one reference to {@code memory}. */
+    /**
+     * Creates an object that owns one reference to {@code memory} and one charge of {@code chargedBytes} (already
+     * taken) to {@code cgroup}, both dropped when it is freed.
+     */
     GemObject newObject(
-            long size, BufferMemory memory, Reservation resv, DmaBuf importedFrom, DmaBufAttachment attachment) {
-        GemObject obj = new GemObject(this, size, memory, resv, importedFrom, attachment);
+            long size,
+            BufferMemory memory,
+            Reservation resv,
+            DmaBuf importedFrom,
+            DmaBufAttachment attachment,
+            Cgroup cgroup,
+            long chargedBytes) {
+        GemObject obj = new GemObject(this, size, memory, resv, importedFrom, attachment, cgroup, chargedBytes);
         liveObjects.incrementAndGet();
         return obj;
     }
@@ -234,7 +295,7 @@ public final class DrmDevice {
         if ((flags & O_EXCL) != 0) {
             throw new ErrnoException(Errno.EBUSY);
         }
-        DrmFile f = new DrmFile(minor, task.isAdmin());
+        DrmFile f = new DrmFile(minor, task.isAdmin(), task.cgroup());
         driver.open(this, f);
         if (minor.type() == DrmMinor.Type.PRIMARY) {
             synchronized (masterLock) {
@@ -250,13 +311,16 @@ public final class DrmDevice {
     }
 
     /**
-     * Releases a file whose last reference went, as {@code drm_file_free}: its handles, its mastership, then the
-     * driver's post-close hook.
+     * Releases a file whose last reference went, as {@code drm_file_free}: its GEM and syncobj handles, its
+     * mastership, then the driver's post-close hook.
      */
     void release(DrmFile f) {
         try {
             if (hasFeature(DrmFeature.GEM)) {
                 f.releaseAllHandles();
+            }
+            if (hasFeature(DrmFeature.SYNCOBJ)) {
+                f.syncobjs().releaseAll();
             }
             if (f.isPrimary()) {
                 synchronized (masterLock) {

@@ -1,5 +1,6 @@
 package dev.uvgem.drivers.drm;
 
+import dev.uvgem.core.time.Clock;
 import dev.uvgem.uapi.Errno;
 import dev.uvgem.uapi.ErrnoException;
 import java.util.List;
@@ -30,6 +31,14 @@ public interface DrmDriver {
     /** Returns the patch level. */
     default int patchlevel() {
         return 0;
+    }
+
+    /**
+     * Returns the kernel clock the driver and the DRM core's waits on its device run on; a driver declaring {@link
+     * DrmFeature#SYNCOBJ} must give one. Default: none.
+     */
+    default Clock clock() {
+        return null;
     }
 
     /** Returns the features the driver supports. */

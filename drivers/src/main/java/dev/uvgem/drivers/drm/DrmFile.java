@@ -1,5 +1,6 @@
 package dev.uvgem.drivers.drm;
 
+import dev.uvgem.core.cgroup.Cgroup;
 import dev.uvgem.core.dmabuf.DmaBuf;
 import dev.uvgem.core.vfs.OpenFile;
 import dev.uvgem.uapi.Errno;
@@ -14,10 +15,14 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One open of a DRM node, as {@code struct drm_file}: the per-client GEM handle table, the PRIME cache mapping
- * handles to the dma-bufs they were exported as or imported from, authentication and master state, and the
- * driver's per-file data, the client capabilities it set, and its event list.
+ * handles to the dma-bufs they were exported as or imported from, the sync object handles ({@link
+ * DrmSyncobjTable}), authentication and master state, the driver's per-file data, the client capabilities it set,
+ * and its event list.
  *
  * <p>Handles are allocated lowest-free from 1, so a closed handle's number is reused by the next one.
+ *
+ * <p>Accounting: objects created through the file (dumb buffers, imports of foreign dma-bufs) and the driver's
+ * fences are charged to the {@link Cgroup} of the process that opened it, as {@code drm_file} records its opener.
  *
  * <p>Thread-safety: safe for concurrent use. Locking: the handle table is guarded by the file's table monitor;
  * the PRIME cache by the file's PRIME lock, which is taken before the device's object-name lock.
@@ -25,6 +30,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class DrmFile {
     private final DrmMinor minor;
     private final boolean authenticated;
+    private final Cgroup cgroup;
     private final Object table = new Object();
     private final Map<Integer, GemObject> handles = new HashMap<>();
     private final BitSet allocated = new BitSet();
@@ -32,6 +38,7 @@ public final class DrmFile {
     private final Map<Integer, DmaBuf> primeByHandle = new HashMap<>();
     private final Map<DmaBuf, Integer> primeByBuf = new IdentityHashMap<>();
     private final DrmEventQueue events = new DrmEventQueue();
+    private final DrmSyncobjTable syncobjs = new DrmSyncobjTable();
     private volatile OpenFile file;
     private volatile Object driverPrivate;
     private volatile boolean closed;
@@ -41,9 +48,15 @@ public final class DrmFile {
     private volatile boolean aspectRatioAllowed;
     private volatile boolean writebackConnectors;
 
-    DrmFile(DrmMinor minor, boolean authenticated) {
+    DrmFile(DrmMinor minor, boolean authenticated, Cgroup cgroup) {
         this.minor = minor;
         this.authenticated = authenticated;
+        this.cgroup = cgroup;
+    }
+
+    /** Returns the group of the process that opened the file: what objects and fences made through it charge. */
+    public Cgroup cgroup() {
+        return cgroup;
     }
 
     /** Returns the node this file was opened on. */
@@ -141,6 +154,11 @@ public final class DrmFile {
 
     void setWritebackConnectors(boolean on) {
         writebackConnectors = on;
+    }
+
+    /** Returns the file's sync object handles, as {@code drm_file.syncobj_idr}. */
+    public DrmSyncobjTable syncobjs() {
+        return syncobjs;
     }
 
     /** Returns the driver's per-file data, as {@code drm_file.driver_priv}. */

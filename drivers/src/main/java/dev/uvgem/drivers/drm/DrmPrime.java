@@ -1,5 +1,6 @@
 package dev.uvgem.drivers.drm;
 
+import dev.uvgem.core.cgroup.Cgroup;
 import dev.uvgem.core.dmabuf.DmaBuf;
 import dev.uvgem.core.dmabuf.DmaBufAttachment;
 import dev.uvgem.core.dmabuf.DmaBufExportInfo;
@@ -137,7 +138,7 @@ public final class DrmPrime {
             dev.objectNameLock().lock();
             GemObject obj;
             try {
-                obj = importDmaBuf(dev, buf);
+                obj = importDmaBuf(dev, buf, file.cgroup());
                 if (obj.dmaBufLocked() == null) {
                     obj.setDmaBufLocked(buf.get());
                 }
@@ -161,26 +162,50 @@ public final class DrmPrime {
     /**
      * Returns an object for {@code buf} with a reference for the caller, as {@code drm_gem_prime_import}: the
      * exporting object itself if this device exported it, else a new object wrapping the foreign buffer (its
-     * memory and reservation), attached to it.
+     * memory and reservation), attached to it. The new object is charged to {@code cgroup} as one buffer of no
+     * bytes: its memory stays charged to the exporter's creator.
      *
      * <p>Locking: caller holds the object-name lock.
+     *
+     * @throws ErrnoException ENOSPC if {@code cgroup} is at its buffer limit
      */
-    static GemObject importDmaBuf(DrmDevice dev, DmaBuf buf) {
+    static GemObject importDmaBuf(DrmDevice dev, DmaBuf buf, Cgroup cgroup) {
         if (buf.ops() instanceof GemDmaBufOps(GemObject exporter) && exporter.device() == dev) {
             return exporter.get();
         }
         long size = Mman.pageAlign(buf.size());
-        DmaBufAttachment attachment = buf.attach(dev.name());
+        cgroup.chargeBuffer(0);
+        DmaBufAttachment attachment;
+        try {
+            attachment = buf.attach(dev.name());
+        } catch (RuntimeException | Error e) {
+            cgroup.unchargeBuffer(0);
+            throw e;
+        }
         buf.get();
         buf.memory().get();
         try {
-            return dev.newObject(size, buf.memory(), buf.resv(), buf, attachment);
+            return dev.newObject(size, buf.memory(), buf.resv(), buf, attachment, cgroup, 0);
         } catch (RuntimeException | Error e) {
             buf.memory().put();
             buf.detach(attachment);
             buf.put();
+            cgroup.unchargeBuffer(0);
             throw e;
         }
+    }
+
+    /**
+     * Returns the object {@code buf} was exported from, with a reference for the caller, if {@code dev} exported
+     * it and the object is not being freed; else null. For debug listings.
+     *
+     * <p>Context: any thread, never blocks. Locking: none.
+     */
+    public static GemObject exportedObject(DmaBuf buf, DrmDevice dev) {
+        if (buf.ops() instanceof GemDmaBufOps(GemObject o) && o.device() == dev && o.tryGet()) {
+            return o;
+        }
+        return null;
     }
 
     /** Returns whether {@code file} is a dma-buf exported by {@code dev}. */

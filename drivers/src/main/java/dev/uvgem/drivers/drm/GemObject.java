@@ -1,5 +1,6 @@
 package dev.uvgem.drivers.drm;
 
+import dev.uvgem.core.cgroup.Cgroup;
 import dev.uvgem.core.dmabuf.BufferMemory;
 import dev.uvgem.core.dmabuf.DmaBuf;
 import dev.uvgem.core.dmabuf.DmaBufAttachment;
@@ -20,6 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * frees the object: its mmap offset, its import attachment and its memory reference. While it has handles the
  * object also holds its dma-buf; the last handle's close drops that, breaking the cycle, as the kernel does.
  *
+ * <p>Accounting: the object is charged to the {@link Cgroup} of the process it was created by (see {@link
+ * DrmFile#cgroup()}), and uncharged exactly once, when it is freed, wherever its last reference went.
+ *
  * <p>Thread-safety: safe for concurrent use. Locking: the handle count and the dma-buf pointer are guarded by
  * the device's object-name lock; the mmap offset and the per-file mmap permissions by the object's monitor.
  */
@@ -30,6 +34,8 @@ public final class GemObject {
     private final Reservation resv;
     private final DmaBuf importedFrom;
     private final DmaBufAttachment importAttachment;
+    private final Cgroup cgroup;
+    private final long chargedBytes;
     private final AtomicLong refs = new AtomicLong(1);
     private final Map<DrmFile, Integer> vmaAllowed = new HashMap<>();
     private long vmaStart = -1;
@@ -43,7 +49,9 @@ public final class GemObject {
             BufferMemory memory,
             Reservation resv,
             DmaBuf importedFrom,
-            DmaBufAttachment importAttachment) {
+            DmaBufAttachment importAttachment,
+            Cgroup cgroup,
+            long chargedBytes) {
         if (size <= 0 || (size & (Mman.PAGE_SIZE - 1)) != 0) {
             throw new IllegalArgumentException("GEM object size must be a positive number of pages: " + size);
         }
@@ -53,6 +61,13 @@ public final class GemObject {
         this.resv = resv;
         this.importedFrom = importedFrom;
         this.importAttachment = importAttachment;
+        this.cgroup = cgroup;
+        this.chargedBytes = chargedBytes;
+    }
+
+    /** Returns the group the object is charged to (its creator's). */
+    public Cgroup cgroup() {
+        return cgroup;
     }
 
     /** Returns the device the object belongs to. */
@@ -242,6 +257,7 @@ public final class GemObject {
             }
         } finally {
             memory.put();
+            cgroup.unchargeBuffer(chargedBytes);
         }
     }
 

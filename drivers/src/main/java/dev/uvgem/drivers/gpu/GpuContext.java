@@ -15,7 +15,6 @@ import java.util.concurrent.Executor;
  */
 final class GpuContext {
     private final int id;
-    private final GpuScheduler sched;
     private final SchedEntity entity;
     private final GpuRing ring;
     private final GpuStats stats;
@@ -25,9 +24,8 @@ final class GpuContext {
         this.id = id;
         this.stats = new GpuStats(banLimit);
         this.ring = new GpuRing(this, name, clock, engine);
-        this.sched =
-                new GpuScheduler(name, ring, clock, hangTimeout, 1, GpuScheduler.TdrMode.RESTART_ON_JOB_START, engine);
-        this.entity = new SchedEntity(sched);
+        this.entity = new SchedEntity(
+                new GpuScheduler(name, ring, clock, hangTimeout, 1, GpuScheduler.TdrMode.RESTART_ON_JOB_START, engine));
     }
 
     int id() {
@@ -44,10 +42,6 @@ final class GpuContext {
 
     GpuStats stats() {
         return stats;
-    }
-
-    GpuScheduler scheduler() {
-        return sched;
     }
 
     /** The lock that keeps seqno order equal to queue order. */

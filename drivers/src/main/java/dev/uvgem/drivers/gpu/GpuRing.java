@@ -48,7 +48,9 @@ final class GpuRing implements SchedBackendOps {
     public Fence runJob(SchedJob job) {
         GpuJob g = (GpuJob) job;
         if (g.isCancelled()) {
-            // The entity was guilty (its context banned): skip the payload, keep the error.
+            // The entity was guilty (its context banned): skip the payload, keep the error. Ended, so that a
+            // timeout racing its retirement sees a job that is not hanging.
+            g.end();
             ctx.stats().cancelled();
             return null;
         }

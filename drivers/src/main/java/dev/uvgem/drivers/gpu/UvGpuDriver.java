@@ -45,6 +45,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class UvGpuDriver implements DrmDriver {
     /** The hang timeout of a context created with {@code hang_timeout_ns = 0}. */
     public static final Duration DEFAULT_HANG_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * The longest hang timeout a context may ask for: every job must end in bounded time, so the TDR can be long
+     * but never off.
+     */
+    public static final Duration MAX_HANG_TIMEOUT = Duration.ofMinutes(10);
     /** The number of hangs that bans a context created with {@code ban_limit = 0}. */
     public static final int DEFAULT_BAN_LIMIT = 3;
 
@@ -130,9 +135,19 @@ public final class UvGpuDriver implements DrmDriver {
         return 0;
     }
 
+    /** Returns the kernel clock (hang timeouts, DURATION commands, the DRM core's syncobj waits). */
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
+    /**
+     * GEM, a render node, and sync objects (binary and timeline) from the DRM core: an out-fence sync_file can be
+     * imported into a syncobj on the GPU's own file.
+     */
     @Override
     public Set<DrmFeature> features() {
-        return EnumSet.of(DrmFeature.GEM, DrmFeature.RENDER);
+        return EnumSet.of(DrmFeature.GEM, DrmFeature.RENDER, DrmFeature.SYNCOBJ, DrmFeature.SYNCOBJ_TIMELINE);
     }
 
     @Override
@@ -153,11 +168,16 @@ public final class UvGpuDriver implements DrmDriver {
     /**
      * CTX_CREATE: a context with its own ring, hang timeout and ban limit.
      *
-     * @throws ErrnoException EINVAL for nonzero flags or pad, or a negative timeout; ENOSPC when ids run out
+     * @throws ErrnoException EINVAL for nonzero flags or pad, a timeout beyond {@link #MAX_HANG_TIMEOUT} (negative
+     *     as a Java long) or a negative ban limit; ENOSPC when ids run out
      */
     long ctxCreate(DrmFile file, ByteBuffer data, Task task) {
         UvGpuCtxCreate c = UvGpuCtxCreate.read(data);
-        if (c.flags() != 0 || c.pad() != 0 || c.hangTimeoutNs() < 0 || c.banLimit() < 0) {
+        if (c.flags() != 0
+                || c.pad() != 0
+                || c.hangTimeoutNs() < 0
+                || c.hangTimeoutNs() > MAX_HANG_TIMEOUT.toNanos()
+                || c.banLimit() < 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
         Duration timeout = c.hangTimeoutNs() == 0 ? DEFAULT_HANG_TIMEOUT : Duration.ofNanos(c.hangTimeoutNs());
@@ -209,7 +229,7 @@ public final class UvGpuDriver implements DrmDriver {
         if (b.flags() != 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
-        GemObject obj = file.device().createObject(b.size());
+        GemObject obj = file.device().createObject(b.size(), file.cgroup());
         try {
             int handle = file.handleCreate(obj);
             new UvGpuBoCreate(obj.size(), handle, 0, obj.mmapOffset()).write(data);

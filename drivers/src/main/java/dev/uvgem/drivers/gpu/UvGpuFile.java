@@ -51,11 +51,6 @@ final class UvGpuFile {
         return ctx;
     }
 
-    /** Returns the number of live contexts. */
-    synchronized int size() {
-        return contexts.size();
-    }
-
     /** Destroys every context, as the driver's postclose. */
     void close() {
         List<GpuContext> all;

@@ -3,11 +3,15 @@ package dev.uvgem.drivers.sched;
 import dev.uvgem.core.fence.Fence;
 import dev.uvgem.core.fence.FenceCallback;
 import dev.uvgem.core.fence.FenceContext;
+import dev.uvgem.core.time.Clock;
+import dev.uvgem.core.vfs.WaitQueue;
 import dev.uvgem.uapi.Errno;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A software queue of jobs feeding one scheduler, as {@code struct drm_sched_entity}: one per userspace context.
@@ -27,6 +31,9 @@ import java.util.Objects;
  * guarded by the scheduler's lock; the dependency cursor is the scheduler's ordered work's.
  */
 public final class SchedEntity {
+    /** How long {@link #destroy()} waits for the queue to drain: the kernel's one second. */
+    public static final Duration MAX_WAIT_SCHED_ENTITY_Q_EMPTY = Duration.ofSeconds(1);
+
     private final GpuScheduler sched;
     private final long fenceContext = FenceContext.allocate(2);
     private final ArrayDeque<SchedJob> queue = new ArrayDeque<>();
@@ -34,6 +41,9 @@ public final class SchedEntity {
     private Fence lastScheduled;
     private boolean stopped;
     private volatile boolean guilty;
+
+    /** Flushers waiting for the queue to drain, as {@code entity_idle} / the job-queue wait. */
+    private final WaitQueue drained = new WaitQueue();
 
     /** The fence the head job waits on, or null; cleared by {@link #dependencyCallback}. */
     private volatile Fence dependency;
@@ -181,6 +191,9 @@ public final class SchedEntity {
             return false;
         }
         queue.poll();
+        if (queue.isEmpty()) {
+            drained.wakeUp();
+        }
         if (guilty) {
             job.cancel();
         }
@@ -189,6 +202,54 @@ public final class SchedEntity {
     }
 
     // ---------------------------------------------------------------- teardown
+
+    /**
+     * Waits until every queued job has left for the hardware (or the entity is killed), as {@code
+     * drm_sched_entity_flush}: killably (here: interruptibly) and, as for an exiting process, at most {@code
+     * timeout} on the kernel clock; null waits without limit.
+     *
+     * <p>Context: process context, sleeps. Locking: takes the scheduler lock briefly; holds none while it sleeps.
+     *
+     * @return the time left (at least 1; the whole timeout if the queue was already empty) once drained, 0 if the
+     *     timeout passed, {@code -EINTR} if the thread was interrupted
+     */
+    public long flush(Duration timeout) {
+        Clock clock = sched.clock();
+        long total = timeout == null ? Clock.FOREVER : timeout.toNanos();
+        long deadline = Clock.deadlineAfter(clock.nanoTime(), total);
+        Thread self = Thread.currentThread();
+        WaitQueue.Entry waiter = () -> LockSupport.unpark(self);
+        drained.add(waiter);
+        try {
+            for (boolean first = true; ; first = false) {
+                synchronized (sched.lock()) {
+                    if (queue.isEmpty() || stopped) {
+                        return first || deadline == Clock.FOREVER ? total : Math.max(1, deadline - clock.nanoTime());
+                    }
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    return Errno.EINTR.negative();
+                }
+                if (clock.nanoTime() >= deadline) {
+                    return 0;
+                }
+                clock.parkUntil(this, deadline);
+            }
+        } finally {
+            drained.remove(waiter);
+        }
+    }
+
+    /**
+     * Flushes for at most {@link #MAX_WAIT_SCHED_ENTITY_Q_EMPTY}, then kills, as {@code drm_sched_entity_destroy}.
+     *
+     * <p>Context: process context, sleeps up to a second of the kernel clock. Locking: as {@link #flush} and {@link
+     * #kill}.
+     */
+    public void destroy() {
+        flush(MAX_WAIT_SCHED_ENTITY_Q_EMPTY);
+        kill();
+    }
 
     /**
      * Kills the entity, as {@code drm_sched_entity_kill}: it leaves the run-queue, and every job still queued is
@@ -212,6 +273,7 @@ public final class SchedEntity {
             queue.clear();
             prev = lastScheduled;
         }
+        drained.wakeUp();
         Fence dep = dependency;
         if (dep != null && dep.removeCallback(dependencyCallback)) {
             dependency = null;

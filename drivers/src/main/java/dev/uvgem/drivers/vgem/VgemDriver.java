@@ -86,6 +86,7 @@ public final class VgemDriver implements DrmDriver {
     }
 
     /** Returns the kernel clock. */
+    @Override
     public Clock clock() {
         return clock;
     }
@@ -117,7 +118,7 @@ public final class VgemDriver implements DrmDriver {
 
     @Override
     public Set<DrmFeature> features() {
-        return EnumSet.of(DrmFeature.GEM, DrmFeature.RENDER);
+        return EnumSet.of(DrmFeature.GEM, DrmFeature.RENDER, DrmFeature.SYNCOBJ, DrmFeature.SYNCOBJ_TIMELINE);
     }
 
     @Override
@@ -149,7 +150,7 @@ public final class VgemDriver implements DrmDriver {
     @Override
     public DumbBuffer dumbCreate(DrmDevice device, DrmFile file, int width, int height, int bpp) {
         DrmDumb.Layout layout = DrmDumb.size(width, height, bpp, 8, 0);
-        GemObject obj = device.createObject(layout.size());
+        GemObject obj = device.createObject(layout.size(), file.cgroup());
         try {
             int handle = file.handleCreate(obj);
             return new DumbBuffer(handle, layout.pitch(), layout.size());
@@ -162,14 +163,16 @@ public final class VgemDriver implements DrmDriver {
      * FENCE_ATTACH: creates a fence (its expiry armed from now) and adds it to the buffer's reservation as a
      * writer ({@link Vgem#VGEM_FENCE_WRITE}) or a reader, refusing with EBUSY if it would conflict with a pending
      * fence: a writer with any, a reader with a writer. On every failure after creation the new fence is signalled.
+     * The fence is charged to the file's {@link DrmFile#cgroup() group} until it signals (by FENCE_SIGNAL, expiry
+     * or the file's close); the charge is taken where the kernel allocates the fence, after the handle lookup.
      *
      * <p>The uvgem extension flag {@link Vgem#UVGEM_FENCE_NO_EXPIRY} attaches a fence that never expires: a kernel
      * without debugfs does not know it (EINVAL, checked with the other flags), and with debugfs only a privileged
      * process may use it (EPERM, after the argument checks, as {@code capable()} checks come in the kernel).
      *
      * @throws ErrnoException EINVAL for unknown flags or a non-zero pad; EPERM for NO_EXPIRY from an unprivileged
-     *     process; ENOENT for an unknown handle; EBUSY on conflict; ENOMEM; ENOSPC when the file has used up its
-     *     ids
+     *     process; ENOENT for an unknown handle; ENOSPC when the group has its limit of outstanding fences
+     *     (uvgem's limit; Linux has none) or the file has used up its ids; EBUSY on conflict; ENOMEM
      */
     long attach(DrmFile file, ByteBuffer data, Task task) {
         VgemFenceAttach a = VgemFenceAttach.read(data);
@@ -187,7 +190,7 @@ public final class VgemDriver implements DrmDriver {
         GemObject obj = file.lookup(a.handle(), Errno.ENOENT);
         try {
             boolean write = (a.flags() & Vgem.VGEM_FENCE_WRITE) != 0;
-            VgemFence fence = watchdog.create(noExpiry ? null : fenceTimeout, task);
+            VgemFence fence = watchdog.create(noExpiry ? null : fenceTimeout, task, file.cgroup());
             try {
                 Reservation resv = obj.resv();
                 if (!resv.testSignaled(ResvUsage.rw(write))) {
@@ -239,6 +242,23 @@ public final class VgemDriver implements DrmDriver {
      */
     public static int outstandingFences(DrmFile file) {
         return file.driverPrivate(VgemFile.class).outstanding();
+    }
+
+    /**
+     * A fence of a file's table: its id and the fence (signalled already if it expired).
+     *
+     * @param id the id FENCE_ATTACH returned
+     * @param fence the fence
+     */
+    public record FenceSlot(int id, VgemFence fence) {}
+
+    /**
+     * Returns the fences of {@code file} still waiting for FENCE_SIGNAL, by id (for debug listings).
+     *
+     * <p>Context: any thread. Locking: takes the file's fence-table monitor briefly.
+     */
+    public static List<FenceSlot> fences(DrmFile file) {
+        return file.driverPrivate(VgemFile.class).slots();
     }
 
     /**

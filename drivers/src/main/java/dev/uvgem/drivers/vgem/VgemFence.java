@@ -1,5 +1,6 @@
 package dev.uvgem.drivers.vgem;
 
+import dev.uvgem.core.cgroup.Cgroup;
 import dev.uvgem.core.fence.Fence;
 import dev.uvgem.core.fence.FenceCallback;
 import dev.uvgem.core.fence.FenceContext;
@@ -19,7 +20,8 @@ import java.util.function.Consumer;
  * "unbound"}.
  *
  * <p>The expiry is a {@link Timer} on the kernel clock, armed at creation; when the fence signals, by whatever
- * path, the timer is cancelled, so a signalled fence leaves nothing behind in the timer wheel. The same timer
+ * path, the timer is cancelled and the fence uncharged from its {@link Cgroup}, so a signalled fence leaves nothing
+ * behind in the timer wheel or the accounting. The same timer
  * first fires at the watchdog's threshold when that comes sooner: the fence is then reported stuck (into the
  * trace; {@link VgemWatchdog} lists it) and the timer re-armed for the expiry. A fence attached with {@link
  * dev.uvgem.uapi.Vgem#UVGEM_FENCE_NO_EXPIRY} has no expiry: only the watchdog fires.
@@ -31,6 +33,7 @@ public final class VgemFence extends Fence {
     private static final FenceOps OPS = FenceOps.named("vgem", "unbound");
 
     private final Clock clock;
+    private final Cgroup cgroup;
     private final long createdAt;
     private final long expiresAt;
     private final long stuckAt;
@@ -45,6 +48,7 @@ public final class VgemFence extends Fence {
         @Override
         protected void onSignal(Fence fence) {
             clock.cancel(timer);
+            cgroup.unchargeFence();
             onRetire.accept(VgemFence.this);
         }
 
@@ -65,11 +69,22 @@ public final class VgemFence extends Fence {
      * @param timeout how long until it expires, or null for never
      * @param stuckAfter how long until the watchdog reports it (no report if not sooner than the expiry)
      * @param creator who attached it ("pid N (comm)"), for the watchdog's report
+     * @param cgroup charged with the fence until it signals
      * @param onRetire run once when the fence signals, by whatever path (the driver forgets it)
+     * @throws dev.uvgem.uapi.ErrnoException ENOSPC if {@code cgroup} has its limit of outstanding fences (nothing
+     *     is created then)
      */
-    VgemFence(Clock clock, Duration timeout, Duration stuckAfter, String creator, Consumer<VgemFence> onRetire) {
+    VgemFence(
+            Clock clock,
+            Duration timeout,
+            Duration stuckAfter,
+            String creator,
+            Cgroup cgroup,
+            Consumer<VgemFence> onRetire) {
+        cgroup.chargeFence(); // before anything exists, so a refused fence leaves nothing to undo
         super(OPS, clock, FenceContext.allocate(), 1);
         this.clock = clock;
+        this.cgroup = cgroup;
         this.createdAt = clock.nanoTime();
         this.expiresAt = timeout == null ? Clock.FOREVER : Clock.deadlineAfter(createdAt, timeout.toNanos());
         this.stuckAt = Clock.deadlineAfter(createdAt, stuckAfter.toNanos());
@@ -82,9 +97,25 @@ public final class VgemFence extends Fence {
         }
     }
 
-    /** Creates a fence that expires {@code timeout} from now, with no watchdog report and no creator. */
+    /**
+     * Creates a fence charged to {@code cgroup} that expires {@code timeout} from now, with no watchdog report and
+     * no creator.
+     *
+     * <p>Context: any thread, never blocks. Locking: as the driver's constructor.
+     *
+     * @throws dev.uvgem.uapi.ErrnoException ENOSPC if {@code cgroup} has its limit of outstanding fences
+     */
+    public VgemFence(Clock clock, Duration timeout, Cgroup cgroup) {
+        this(clock, timeout, timeout, "unknown", cgroup, f -> {});
+    }
+
+    /**
+     * Creates a fence charged to no process ({@link Cgroup#ROOT}): a fence the kernel makes for itself, or a test's.
+     *
+     * <p>Context: any thread, never blocks. Locking: as the charging constructor.
+     */
     public VgemFence(Clock clock, Duration timeout) {
-        this(clock, timeout, timeout, "unknown", f -> {});
+        this(clock, timeout, Cgroup.ROOT);
     }
 
     // Timer context: the watchdog's threshold (re-arm for the expiry) or the expiry itself (signal).

@@ -54,6 +54,18 @@ final class VgemFile {
         return slots.size();
     }
 
+    /** Returns the fences still waiting for FENCE_SIGNAL, by id. */
+    synchronized List<VgemDriver.FenceSlot> slots() {
+        List<VgemDriver.FenceSlot> out = new ArrayList<>();
+        for (int i = 0; i < slots.size(); i++) {
+            VgemFence f = slots.get(i);
+            if (f != null) {
+                out.add(new VgemDriver.FenceSlot(i + 1, f));
+            }
+        }
+        return out;
+    }
+
     /** Returns the number of fences still waiting for FENCE_SIGNAL. */
     synchronized int outstanding() {
         int n = 0;

@@ -1,5 +1,6 @@
 package dev.uvgem.drivers.vgem;
 
+import dev.uvgem.core.cgroup.Cgroup;
 import dev.uvgem.core.time.Clock;
 import dev.uvgem.core.vfs.Task;
 import java.time.Duration;
@@ -46,10 +47,12 @@ public final class VgemWatchdog {
      * <p>Context: the attaching process. Locking: see the {@link VgemFence} constructor.
      *
      * @param timeout its expiry, or null for none
+     * @param cgroup charged with the fence until it signals
+     * @throws dev.uvgem.uapi.ErrnoException ENOSPC if {@code cgroup} has its limit of outstanding fences
      */
-    VgemFence create(Duration timeout, Task task) {
+    VgemFence create(Duration timeout, Task task, Cgroup cgroup) {
         String creator = "pid " + task.pid() + " (" + task.comm() + ")";
-        VgemFence fence = new VgemFence(clock, timeout, threshold, creator, live::remove);
+        VgemFence fence = new VgemFence(clock, timeout, threshold, creator, cgroup, live::remove);
         live.add(fence);
         if (fence.isSignaledFlag()) {
             live.remove(fence); // signalled before it was added (an expiry of zero): its retire found nothing

@@ -194,8 +194,8 @@ class DrmIoctlTest {
         int fd = k.openCard();
         assertThat(getCap(fd, Drm.CAP_PRIME)).isEqualTo(3);
         assertThat(getCap(fd, Drm.CAP_TIMESTAMP_MONOTONIC)).isEqualTo(1);
-        assertThat(getCap(fd, Drm.CAP_SYNCOBJ)).isZero();
-        assertThat(getCap(fd, Drm.CAP_SYNCOBJ_TIMELINE)).isZero();
+        assertThat(getCap(fd, Drm.CAP_SYNCOBJ)).isEqualTo(1);
+        assertThat(getCap(fd, Drm.CAP_SYNCOBJ_TIMELINE)).isEqualTo(1);
         // Not a modesetting driver: every other capability, known or not, is EOPNOTSUPP.
         assertThat(getCap(fd, Drm.CAP_DUMB_BUFFER)).isEqualTo(err(Errno.EOPNOTSUPP));
         assertThat(getCap(fd, Drm.CAP_CURSOR_WIDTH)).isEqualTo(err(Errno.EOPNOTSUPP));
