@@ -7,6 +7,7 @@ module dev.uvgem.core {
     requires transitive dev.uvgem.uapi;
 
     exports dev.uvgem.core.time;
+    exports dev.uvgem.core.trace;
     exports dev.uvgem.core.fence;
     exports dev.uvgem.core.fence.container;
     exports dev.uvgem.core.resv;

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * Layers only point down: uapi → core → drivers → sys → daemon → api → client → cli: the daemon serves sys
  * over the wire and only the CLI starts it; the remote client sits on top of api and never reaches the kernel
  * below it; and inside core the kernel's include order
- * (cgroup, time and vfs at the bottom; fence; containers; resv and syncfile; swsync and dmabuf on top). A change that
+ * (cgroup, time, trace and vfs at the bottom; fence; containers; resv and syncfile; swsync and dmabuf on top). A change that
  * reaches up fails here.
  */
 class LayersTest {
@@ -101,6 +101,26 @@ class LayersTest {
                 .check(classes);
     }
 
+    /** Tracing sits at the bottom of core, next to time: every package emits into it, it knows none of them. */
+    @Test
+    void traceDependsOnNothingElseInCore() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.uvgem.core.trace..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.uvgem.core.cgroup..",
+                        "dev.uvgem.core.time..",
+                        "dev.uvgem.core.vfs..",
+                        "dev.uvgem.core.fence..",
+                        "dev.uvgem.core.resv..",
+                        "dev.uvgem.core.syncfile..",
+                        "dev.uvgem.core.swsync..",
+                        "dev.uvgem.core.dmabuf..")
+                .check(classes);
+    }
+
     @Test
     void cgroupsDependOnNothingElseInCore() {
         noClasses()
@@ -119,6 +139,7 @@ class LayersTest {
                 .check(classes);
     }
 
+    /** Fences see only time and trace below them. */
     @Test
     void fencesDependOnlyOnTime() {
         noClasses()

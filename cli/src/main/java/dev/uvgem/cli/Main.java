@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Userspace vGEM: the Linux vGEM driver with fences, and the dma-buf fence machinery, on the JVM.",
         subcommands = {
+            DemoCommand.class,
             DaemonCommand.class,
             InfoCommand.class,
             BufsCommand.class,

@@ -14,8 +14,9 @@ import java.util.concurrent.Executor;
 
 /**
  * Boots a uvgem kernel with the contract's path table: the vGEM device's primary and render nodes, the virtual
- * display's node, the sw_sync debugfs file and the two debugfs texts, plus uvgem's own two debugfs listings (the extension paths under {@code
- * /sys/kernel/debug/uvgem/}, which {@code uvgem bufs} and {@code uvgem fences} read), and the uvgpu virtual GPU's nodes.
+ * display's node, the sw_sync debugfs file and the two debugfs texts, plus uvgem's own three debugfs listings (the
+ * extension paths under {@code /sys/kernel/debug/uvgem/}: {@code buffers} and {@code fences}, which {@code uvgem
+ * bufs} and {@code uvgem fences} read, and the watchdog's {@code stuck_fences}), and the uvgpu virtual GPU's nodes.
  *
  * <table>
  * <caption>Paths</caption>
@@ -31,6 +32,8 @@ import java.util.concurrent.Executor;
  * with debugfs</td></tr>
  * <tr><td>/sys/kernel/debug/uvgem/fences</td><td>every vgem fence and sw_sync point: state, age, owner</td>
  * <td>admin, with debugfs</td></tr>
+ * <tr><td>/sys/kernel/debug/uvgem/stuck_fences</td><td>vgem fences unsignalled past the watchdog threshold, with
+ * creator and waiters</td><td>admin, with debugfs</td></tr>
  * <tr><td>/dev/dri/card2</td><td>uvgpu (the virtual GPU), primary node</td><td>everyone</td></tr>
  * <tr><td>/dev/dri/renderD130</td><td>uvgpu, render node</td><td>everyone</td></tr>
  * </table>
@@ -56,6 +59,8 @@ public final class Boot {
     public static final String UVGEM_BUFFERS = "/sys/kernel/debug/uvgem/buffers";
     /** uvgem's fence listing ({@link FenceListing}). */
     public static final String UVGEM_FENCES = "/sys/kernel/debug/uvgem/fences";
+    /** The stuck vgem fences with their creators and waiters (a uvgem file, not in Linux). */
+    public static final String STUCK_FENCES = "/sys/kernel/debug/uvgem/stuck_fences";
     /** The uvgpu (virtual GPU) primary node: DRM device index 2. */
     public static final String CARD2 = "/dev/dri/card2";
     /** The uvgpu render node. */
@@ -120,7 +125,7 @@ public final class Boot {
         Objects.requireNonNull(allocator, "allocator");
         Kernel kernel = new Kernel(config);
         DmaBufRegistry dmaBufs = new DmaBufRegistry(config.clock());
-        VgemDriver driver = new VgemDriver(config.clock(), config.vgemFenceTimeout());
+        VgemDriver driver = new VgemDriver(config.clock(), config.vgemFenceTimeout(), config.debugfs());
         DrmDevice vgem = new DrmDevice(driver, allocator, dmaBufs);
         SyncDebug syncDebug = new SyncDebug();
         SwSyncDevice swSync = new SwSyncDevice(config.clock(), syncDebug);
@@ -140,6 +145,7 @@ public final class Boot {
                 UVGEM_FENCES,
                 new DebugfsText(() -> FenceListing.render(kernel, vgem, syncDebug)),
                 PathAccess.ADMIN_DEBUGFS);
+        kernel.register(STUCK_FENCES, new DebugfsText(driver.watchdog()::report), PathAccess.ADMIN_DEBUGFS);
         DrmDevice gpu = new DrmDevice(gpuDriver, allocator, dmaBufs, UVGPU_INDEX);
         kernel.register(CARD2, gpu.primary(), PathAccess.EVERYONE);
         kernel.register(RENDER_D130, gpu.render(), PathAccess.EVERYONE);

@@ -873,6 +873,11 @@ public final class Process implements Task {
         }
 
         @Override
+        public int pid() {
+            return Process.this.pid();
+        }
+
+        @Override
         public Cgroup cgroup() {
             return Process.this.cgroup();
         }

@@ -373,6 +373,11 @@ public final class DmaBuf {
         public String toString() {
             return "dmabuf-poll-" + (event == PollTable.POLLIN ? "in" : "out");
         }
+
+        @Override
+        public String describe() {
+            return "poll(" + (event == PollTable.POLLIN ? "POLLIN" : "POLLOUT") + ") on dma-buf " + DmaBuf.this.inode;
+        }
     }
 
     long lseek(long offset, int whence) {

@@ -1,10 +1,18 @@
 package dev.uvgem.core.fence;
 
 import dev.uvgem.core.time.Clock;
+import dev.uvgem.core.trace.FenceRef;
+import dev.uvgem.core.trace.TraceEvent;
+import dev.uvgem.core.trace.TraceSink;
+import dev.uvgem.core.trace.Tracepoints;
+import dev.uvgem.core.trace.Track;
 import dev.uvgem.uapi.Errno;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -27,6 +35,10 @@ import java.util.concurrent.locks.LockSupport;
  * keep a plain {@code signal()} out otherwise: code that wants "set an error unless signalled" uses
  * {@link #setErrorIfPending}. Callbacks run on the signalling thread with no fence lock held, so a callback may
  * signal other fences. The signalled check is a single volatile read, and signalling allocates nothing.
+ *
+ * <p>Tracing: creation, enabling signalling, signalling and {@link #waitTimeout} waits fire the tracepoints of
+ * {@link dev.uvgem.core.trace} (the kernel's {@code dma_fence_*} events); while tracing is off each costs one
+ * volatile read and allocates nothing.
  */
 public class Fence {
     /** The "wait forever" timeout, the kernel's MAX_SCHEDULE_TIMEOUT. */
@@ -149,6 +161,35 @@ public class Fence {
         this.context = context;
         this.seqno = seqno;
         this.seqno64 = seqno64;
+        TraceSink trace = Tracepoints.sink();
+        if (trace != null && clock != null) { // stubs have no clock: born signalled, nothing to trace
+            trace.emit(new TraceEvent.FenceInit(clock.nanoTime(), traceRef()));
+        }
+    }
+
+    /**
+     * Returns how the trace names this fence. A driver's name hooks may not work yet while its constructor runs
+     * (the fence's own fields unset), so a name that cannot be read is left null for the writer to fill in from a
+     * later event.
+     */
+    public final FenceRef traceRef() {
+        return new FenceRef(context, seqno, traceName(true), traceName(false));
+    }
+
+    private String traceName(boolean driver) {
+        try {
+            return driver ? ops.driverName(this) : ops.timelineName(this);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    // The tracepoint of enabling signalling; the callers have just moved head off null.
+    private void traceEnable() {
+        TraceSink trace = Tracepoints.sink();
+        if (trace != null && clock != null) {
+            trace.emit(new TraceEvent.FenceEnableSignal(clock.nanoTime(), traceRef()));
+        }
     }
 
     /** Initialises a fence with its own lock and 32-bit seqno ordering. */
@@ -267,6 +308,10 @@ public class Fence {
             return signalLocked(timestampNanos, 0);
         }
         publish(timestampNanos, h);
+        TraceSink trace = Tracepoints.sink();
+        if (trace != null && clock != null) {
+            trace.emit(new TraceEvent.FenceSignaled(timestampNanos, traceRef(), 0));
+        }
         dispatch(h);
         return false;
     }
@@ -307,6 +352,10 @@ public class Fence {
             } finally {
                 endLockedOp();
             }
+        }
+        TraceSink trace = Tracepoints.sink();
+        if (trace != null && clock != null) {
+            trace.emit(new TraceEvent.FenceSignaled(timestampNanos, traceRef(), error));
         }
         dispatch(h);
         return false;
@@ -550,6 +599,9 @@ public class Fence {
             cb.next = h == END ? null : h;
             cb.pending = true;
             if (HEAD.compareAndSet(this, h, cb)) {
+                if (h == null) {
+                    traceEnable();
+                }
                 return 0;
             }
         }
@@ -570,6 +622,7 @@ public class Fence {
                     while (h == null) {
                         if (HEAD.compareAndSet(this, null, END)) {
                             hooked = true;
+                            traceEnable();
                             complete = !callEnableSignaling();
                             break;
                         }
@@ -611,6 +664,34 @@ public class Fence {
             cb.next = null;
             cb.pending = false;
         }
+    }
+
+    /**
+     * Describes who waits on this fence, for debugging (the stuck-fence report): one line per pending callback,
+     * from {@link FenceCallback#describe()}, oldest first, leaving out the driver's own bookkeeping (callbacks that
+     * describe themselves as null). Empty once signalled.
+     *
+     * <p>Context: any thread, never blocks long. Locking: takes the fence lock (below the head, only locked
+     * operations change the list, so it stays still while walked; a signal racing it waits for the lock).
+     */
+    public final List<String> describeWaiters() {
+        List<String> out = new ArrayList<>();
+        synchronized (lock) {
+            beginLockedOp();
+            try {
+                FenceCallback h = resolvedHead();
+                for (FenceCallback cb = h == SIG || h == END ? null : h; cb != null; cb = cb.next) {
+                    String who = cb.describe();
+                    if (who != null) {
+                        out.add(who);
+                    }
+                }
+            } finally {
+                endLockedOp();
+            }
+        }
+        Collections.reverse(out);
+        return out;
     }
 
     /**
@@ -747,6 +828,7 @@ public class Fence {
                 return;
             }
             if (HEAD.compareAndSet(this, null, END)) {
+                traceEnable();
                 return;
             }
         }
@@ -795,6 +877,19 @@ public class Fence {
         if (isSignaled()) {
             return timeoutNanos;
         }
+        TraceSink trace = Tracepoints.sink();
+        if (trace == null) {
+            return waitBlocking(interruptible, timeoutNanos);
+        }
+        Track waiter = Track.currentThread();
+        trace.emit(new TraceEvent.FenceWaitStart(clock.nanoTime(), traceRef(), waiter));
+        long r = waitBlocking(interruptible, timeoutNanos);
+        trace.emit(new TraceEvent.FenceWaitEnd(clock.nanoTime(), traceRef(), waiter, r));
+        return r;
+    }
+
+    // The sleeping part of waitTimeout, on a pending fence with signalling enabled and a positive timeout.
+    private long waitBlocking(boolean interruptible, long timeoutNanos) {
         long start = clock.nanoTime();
         long deadline = Clock.deadlineAfter(start, timeoutNanos);
         for (int i = 0; i < WAIT_SPINS; i++) {
@@ -960,6 +1055,11 @@ public class Fence {
         protected void onSignal(Fence fence) {
             group.woken = true;
             LockSupport.unpark(thread);
+        }
+
+        @Override
+        public String describe() {
+            return "thread " + thread.getName() + " [" + thread.threadId() + "] in dma_fence_wait";
         }
     }
 

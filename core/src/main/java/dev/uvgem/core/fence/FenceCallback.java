@@ -31,12 +31,35 @@ public abstract class FenceCallback {
         return pending;
     }
 
+    /**
+     * Describes who registered this node, for debugging ({@link Fence#describeWaiters()}): by default the class
+     * name; waiters that know their task or device override it, and a driver's own bookkeeping (an expiry's
+     * disarm) returns null to be left out.
+     *
+     * <p>Context: any thread, possibly under the fence lock: must not block.
+     */
+    public String describe() {
+        Class<?> c = getClass();
+        while (c.isAnonymousClass() && c.getEnclosingClass() != null) {
+            c = c.getEnclosingClass();
+        }
+        return "callback " + c.getName();
+    }
+
     /** Wraps a lambda in a fresh node (this allocates; hot paths embed their own node instead). */
     public static FenceCallback of(Consumer<Fence> action) {
         return new FenceCallback() {
             @Override
             protected void onSignal(Fence fence) {
                 action.accept(fence);
+            }
+
+            // Names the code that registered the lambda (its class, without the lambda's suffix).
+            @Override
+            public String describe() {
+                String name = action.getClass().getName();
+                int lambda = name.indexOf("$$");
+                return "callback " + (lambda < 0 ? name : name.substring(0, lambda));
             }
         };
     }

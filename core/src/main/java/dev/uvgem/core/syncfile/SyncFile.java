@@ -59,6 +59,11 @@ public final class SyncFile {
         protected void onSignal(Fence f) {
             wq.wakeUp();
         }
+
+        @Override
+        public String describe() {
+            return "poll on sync_file " + userName;
+        }
     };
     private OpenFile file;
 

@@ -34,6 +34,9 @@ public interface Task {
     /** Returns the process's command name, at most 15 characters, as {@code current->comm}. */
     String comm();
 
+    /** Returns the process id, as {@code current->pid}: for debug output that names who did something. */
+    int pid();
+
     /**
      * Returns the group the process's buffers and fences are charged to (its per-process limits). A task outside
      * any process (a test harness, a kernel thread) is in {@link Cgroup#ROOT}, which has no limits.

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A process for tests below the syscall layer: an fd table (lowest free fd first, from a first fd, below a limit),
@@ -31,6 +32,9 @@ public final class TestTask implements Task {
 
     private static final int MEMORY_BYTES = 1 << 16;
 
+    private static final AtomicInteger PIDS = new AtomicInteger(1000);
+
+    private final int pid = PIDS.incrementAndGet();
     private final String comm;
     private final boolean admin;
     private final int firstFd;
@@ -179,6 +183,11 @@ public final class TestTask implements Task {
     @Override
     public String comm() {
         return comm;
+    }
+
+    @Override
+    public int pid() {
+        return pid;
     }
 
     /** Returns the group set with {@link #setCgroup}, {@link Cgroup#ROOT} until then. */

@@ -5,6 +5,10 @@ import dev.uvgem.core.fence.FenceCallback;
 import dev.uvgem.core.fence.container.FenceArray;
 import dev.uvgem.core.fence.container.FenceChain;
 import dev.uvgem.core.resv.ResvUsage;
+import dev.uvgem.core.trace.TraceEvent;
+import dev.uvgem.core.trace.TraceSink;
+import dev.uvgem.core.trace.Tracepoints;
+import dev.uvgem.core.trace.Track;
 import dev.uvgem.drivers.drm.DrmPendingEvent;
 import dev.uvgem.uapi.DrmEventVblank;
 import dev.uvgem.uapi.DrmMode;
@@ -48,7 +52,10 @@ final class PendingFlip {
         this.event = event;
         this.userData = userData;
         this.nonblocking = nonblocking;
-        this.fenceDone = FenceCallback.of(f -> crtc.fencesSignalled(this));
+        this.fenceDone = FenceCallback.of(f -> {
+            traceWait(f, false);
+            crtc.fencesSignalled(this);
+        });
     }
 
     /**
@@ -91,8 +98,27 @@ final class PendingFlip {
      * <p>Context: any thread. Locking: the caller must not hold the CRTC's lock (the callback may run inline).
      */
     void watchFence() {
+        if (fence != null) {
+            traceWait(fence, true);
+        }
         if (fence == null || fence.addCallback(fenceDone) != 0) {
+            if (fence != null) {
+                traceWait(fence, false);
+            }
             crtc.fencesSignalled(this);
+        }
+    }
+
+    // The commit's wait for its plane fence as the dma_fence wait tracepoints, on the CRTC's commit track.
+    private void traceWait(Fence f, boolean start) {
+        TraceSink trace = Tracepoints.sink();
+        if (trace != null && f.clock() != null) {
+            Track waiter = new Track("display", "crtc-" + crtc.id() + " commit");
+            long now = f.clock().nanoTime();
+            trace.emit(
+                    start
+                            ? new TraceEvent.FenceWaitStart(now, f.traceRef(), waiter)
+                            : new TraceEvent.FenceWaitEnd(now, f.traceRef(), waiter, 1));
         }
     }
 

@@ -40,6 +40,8 @@ public final class VgemDriver implements DrmDriver {
 
     private final Clock clock;
     private final Duration fenceTimeout;
+    private final boolean debugfs;
+    private final VgemWatchdog watchdog;
     private final List<DrmIoctlDesc> ioctls = DrmIoctlDesc.driverTable(
             new DrmIoctlDesc(
                     Vgem.IOCTL_FENCE_ATTACH, DrmIoctlDesc.RENDER_ALLOW, "DRM_IOCTL_VGEM_FENCE_ATTACH", this::attach),
@@ -51,13 +53,21 @@ public final class VgemDriver implements DrmDriver {
      *
      * @param clock the kernel clock fence expiries are armed on
      * @param fenceTimeout how long a fence lives before it signals by itself
+     * @param debugfs whether the kernel has debugfs: only then is {@link Vgem#UVGEM_FENCE_NO_EXPIRY} known
      */
-    public VgemDriver(Clock clock, Duration fenceTimeout) {
+    public VgemDriver(Clock clock, Duration fenceTimeout, boolean debugfs) {
         this.clock = Objects.requireNonNull(clock, "clock");
         if (fenceTimeout.isNegative()) {
             throw new IllegalArgumentException("negative fence timeout " + fenceTimeout);
         }
         this.fenceTimeout = fenceTimeout;
+        this.debugfs = debugfs;
+        this.watchdog = new VgemWatchdog(clock, fenceTimeout.dividedBy(2));
+    }
+
+    /** Creates the driver without debugfs. */
+    public VgemDriver(Clock clock, Duration fenceTimeout) {
+        this(clock, fenceTimeout, false);
     }
 
     /** Creates the driver with the kernel's 10 s fence timeout. */
@@ -68,6 +78,11 @@ public final class VgemDriver implements DrmDriver {
     /** Returns the fence timeout. */
     public Duration fenceTimeout() {
         return fenceTimeout;
+    }
+
+    /** Returns the watchdog that lists this driver's stuck fences. */
+    public VgemWatchdog watchdog() {
+        return watchdog;
     }
 
     /** Returns the kernel clock. */
@@ -151,22 +166,31 @@ public final class VgemDriver implements DrmDriver {
      * The fence is charged to the file's {@link DrmFile#cgroup() group} until it signals (by FENCE_SIGNAL, expiry
      * or the file's close); the charge is taken where the kernel allocates the fence, after the handle lookup.
      *
-     * @throws ErrnoException EINVAL for unknown flags or a non-zero pad; ENOENT for an unknown handle; ENOSPC when
-     *     the group has its limit of outstanding fences (uvgem's limit; Linux has none) or the file has used up its
-     *     ids; EBUSY on conflict; ENOMEM
+     * <p>The uvgem extension flag {@link Vgem#UVGEM_FENCE_NO_EXPIRY} attaches a fence that never expires: a kernel
+     * without debugfs does not know it (EINVAL, checked with the other flags), and with debugfs only a privileged
+     * process may use it (EPERM, after the argument checks, as {@code capable()} checks come in the kernel).
+     *
+     * @throws ErrnoException EINVAL for unknown flags or a non-zero pad; EPERM for NO_EXPIRY from an unprivileged
+     *     process; ENOENT for an unknown handle; ENOSPC when the group has its limit of outstanding fences
+     *     (uvgem's limit; Linux has none) or the file has used up its ids; EBUSY on conflict; ENOMEM
      */
     long attach(DrmFile file, ByteBuffer data, Task task) {
         VgemFenceAttach a = VgemFenceAttach.read(data);
-        if ((a.flags() & ~Vgem.VGEM_FENCE_WRITE) != 0) {
+        int known = Vgem.VGEM_FENCE_WRITE | (debugfs ? Vgem.UVGEM_FENCE_NO_EXPIRY : 0);
+        if ((a.flags() & ~known) != 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
         if (a.pad() != 0) {
             throw new ErrnoException(Errno.EINVAL);
         }
+        boolean noExpiry = (a.flags() & Vgem.UVGEM_FENCE_NO_EXPIRY) != 0;
+        if (noExpiry && !task.isAdmin()) {
+            throw new ErrnoException(Errno.EPERM);
+        }
         GemObject obj = file.lookup(a.handle(), Errno.ENOENT);
         try {
             boolean write = (a.flags() & Vgem.VGEM_FENCE_WRITE) != 0;
-            VgemFence fence = new VgemFence(clock, fenceTimeout, file.cgroup());
+            VgemFence fence = watchdog.create(noExpiry ? null : fenceTimeout, task, file.cgroup());
             try {
                 Reservation resv = obj.resv();
                 if (!resv.testSignaled(ResvUsage.rw(write))) {

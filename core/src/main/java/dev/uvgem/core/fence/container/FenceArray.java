@@ -212,6 +212,12 @@ public final class FenceArray extends Fence {
                 array.signal();
             }
         }
+
+        // No recursion into the array's own waiters: that would take its lock under the member's.
+        @Override
+        public String describe() {
+            return "member of dma_fence_array " + array.traceRef().label();
+        }
     }
 
     /** The operations of every array: names, lazy enabling, the poll hook, deadline forwarding. */

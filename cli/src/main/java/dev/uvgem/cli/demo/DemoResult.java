@@ -1,0 +1,46 @@
+package dev.uvgem.cli.demo;
+
+import java.util.List;
+
+/**
+ * The outcome of a demo run.
+ *
+ * <p>Thread-safety: immutable.
+ *
+ * @param presented the frames in presentation order
+ * @param completionOrder the frames in the order the renderer finished them (signalled, or gave up on a hung one)
+ * @param expiredFences the frames whose fence the renderer never signalled and that expired (a late FENCE_SIGNAL
+ *     then said ETIMEDOUT)
+ * @param gpuHangsRecovered the frames whose GPU job hung and was recovered by the scheduler's timeout
+ * @param durationNanos the length of the run
+ * @param fenceTimeoutNanos the vgem fence expiry used
+ * @param width the display's width, the frames'
+ * @param height the display's height
+ */
+public record DemoResult(
+        List<FrameStats> presented,
+        List<Integer> completionOrder,
+        List<Integer> expiredFences,
+        List<Integer> gpuHangsRecovered,
+        long durationNanos,
+        long fenceTimeoutNanos,
+        int width,
+        int height) {
+    /** Copies the lists. */
+    public DemoResult {
+        presented = List.copyOf(presented);
+        completionOrder = List.copyOf(completionOrder);
+        expiredFences = List.copyOf(expiredFences);
+        gpuHangsRecovered = List.copyOf(gpuHangsRecovered);
+    }
+
+    /** Returns whether the frames were presented exactly in submission order. */
+    public boolean inOrder() {
+        for (int i = 0; i < presented.size(); i++) {
+            if (presented.get(i).frame() != i) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
