@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
         description = "Userspace vGEM: the Linux vGEM driver with fences, and the dma-buf fence machinery, on the JVM.",
         subcommands = {
             DemoCommand.class,
+            DemoRendererCommand.class,
+            DemoCompositorCommand.class,
             DaemonCommand.class,
             InfoCommand.class,
             BufsCommand.class,

@@ -12,7 +12,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -110,16 +112,7 @@ class DemoCommandTest {
         }
 
         JsonNode trace = json("trace.json").get("traceEvents");
-        Map<Integer, String> groups = StreamSupport.stream(trace.spliterator(), false)
-                .filter(e -> e.get("name").asText().equals("process_name"))
-                .collect(Collectors.toMap(
-                        e -> e.get("pid").asInt(),
-                        e -> e.get("args").get("name").asText()));
-        List<String> tracks = StreamSupport.stream(trace.spliterator(), false)
-                .filter(e -> e.get("name").asText().equals("thread_name"))
-                .map(e -> groups.get(e.get("pid").asInt()) + "/"
-                        + e.get("args").get("name").asText())
-                .toList();
+        List<String> tracks = tracks(trace);
         assertThat(tracks).contains("display/compositor", "renderer/submit");
         assertThat(tracks)
                 .anyMatch(t -> t.matches("display/crtc-\\d+ scanout"))
@@ -183,6 +176,99 @@ class DemoCommandTest {
             }
         }
         return n;
+    }
+
+    @Test
+    void withSocketTheRendererAndTheCompositorAreProcessesOfTheDaemon() throws Exception {
+        List<Long> displayCrcs = Collections.synchronizedList(new ArrayList<>());
+        try (RunningDaemon daemon = new RunningDaemon(dir, false, Duration.ofSeconds(1))) {
+            daemon.daemon.devices().display().onPresent(c -> displayCrcs.add(c.crc()));
+            int code = daemon.run(
+                    "demo",
+                    "--frames",
+                    "4",
+                    "--hang-frame",
+                    "2",
+                    "--fence-timeout",
+                    "1s",
+                    "--max-render-time",
+                    "5ms",
+                    "--summary",
+                    dir.resolve("summary.json").toString(),
+                    "--trace",
+                    dir.resolve("trace.json").toString(),
+                    "--out",
+                    dir.resolve("png").toString());
+            assertThat(code).as(daemon.err.toString()).isZero();
+            assertThat(daemon.out.toString())
+                    .contains("separate processes of the daemon on " + daemon.daemon.socket())
+                    .contains("--hang-frame waits for it")
+                    .contains("4 frames presented in submission order")
+                    .contains("expired after 1000 ms and the display recovered: frames [2]");
+        }
+
+        JsonNode summary = json("summary.json");
+        assertThat(summary.get("in_order").asBoolean()).isTrue();
+        assertThat(summary.get("expired_fences")).extracting(JsonNode::asInt).containsExactly(2);
+        List<JsonNode> frames = list(summary.get("presented"));
+        assertThat(frames).extracting(f -> f.get("frame").asInt()).containsExactly(0, 1, 2, 3);
+        assertThat(frames)
+                .extracting(f -> f.get("fence").asText())
+                .containsExactly("signalled", "signalled", "expired", "signalled");
+        assertThat(frames.get(2).get("latency_ms").asDouble())
+                .as("held until the daemon's expiry")
+                .isGreaterThan(800.0);
+        for (int i = 1; i < frames.size(); i++) {
+            assertThat(frames.get(i).get("vblank").asLong())
+                    .isGreaterThan(frames.get(i - 1).get("vblank").asLong());
+        }
+
+        JsonNode trace = json("trace.json").get("traceEvents");
+        assertThat(tracks(trace))
+                .as("each process's own side")
+                .contains("display/compositor", "renderer/submit")
+                .anyMatch(t -> t.matches("display/crtc-\\d+ scanout"))
+                .anyMatch(t -> t.startsWith("renderer/renderer-"))
+                .noneMatch(t -> t.startsWith("fences: "));
+        List<JsonNode> events = list(trace);
+        assertThat(events)
+                .extracting(e -> e.get("name").asText())
+                .contains("flip queued: frame 0", "commit frame 3", "render frame 0", "hang on frame 2");
+        List<Long> compositorCrcs = events.stream()
+                .filter(e -> e.get("name").asText().startsWith("flip done: frame "))
+                .map(e -> Long.parseLong(e.get("args").get("crc").asText(), 16))
+                .toList();
+        assertThat(compositorCrcs)
+                .as("the compositor's CRCs of its own mappings are the display's")
+                .hasSize(4)
+                .isEqualTo(displayCrcs);
+
+        Path png = dir.resolve("png");
+        assertThat(png.resolve("contact-sheet.png")).exists();
+        BufferedImage first = ImageIO.read(png.resolve("frame-0000.png").toFile());
+        assertThat(countDifferent(first, 0, 0, H - DeferredRenderer.barRows(H)))
+                .as("the renderer's pixels, read back by the compositor")
+                .isZero();
+    }
+
+    @Test
+    void withSocketButNoDaemonExitsThree() {
+        assertThat(demo("--socket", dir.resolve("nothing.sock").toString())).isEqualTo(ExitCode.UNREACHABLE);
+        assertThat(err.toString()).contains("no uvgem daemon on " + dir.resolve("nothing.sock"));
+    }
+
+    // The trace's tracks as "group/track".
+    private static List<String> tracks(JsonNode trace) {
+        Map<Integer, String> groups = StreamSupport.stream(trace.spliterator(), false)
+                .filter(e -> e.get("name").asText().equals("process_name"))
+                .collect(Collectors.toMap(
+                        e -> e.get("pid").asInt(),
+                        e -> e.get("args").get("name").asText()));
+        return StreamSupport.stream(trace.spliterator(), false)
+                .filter(e -> e.get("name").asText().equals("thread_name"))
+                .map(e -> groups.get(e.get("pid").asInt()) + "/"
+                        + e.get("args").get("name").asText())
+                .toList();
     }
 
     private static List<JsonNode> list(JsonNode array) {

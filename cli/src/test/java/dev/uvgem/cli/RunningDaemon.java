@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * A daemon started in the test's JVM with its sockets and buffer memory under a test directory, a client process
@@ -22,9 +23,14 @@ final class RunningDaemon implements AutoCloseable {
     final StringWriter err = new StringWriter();
 
     RunningDaemon(Path dir, boolean debugfs) {
+        this(dir, debugfs, KernelConfig.defaults().vgemFenceTimeout());
+    }
+
+    /** A daemon whose vgem fences expire after {@code fenceTimeout} (its {@code --fence-timeout}). */
+    RunningDaemon(Path dir, boolean debugfs, Duration fenceTimeout) {
         try {
             daemon = Daemon.start(DaemonConfig.defaults(dir.resolve("uvgem.sock"))
-                    .withKernel(KernelConfig.defaults().withDebugfs(debugfs))
+                    .withKernel(KernelConfig.defaults().withDebugfs(debugfs).withVgemFenceTimeout(fenceTimeout))
                     .withMemoryRoot(dir)
                     .withIoThreads(1));
             client = UvgemClient.connect(daemon.socket(), "renderer");

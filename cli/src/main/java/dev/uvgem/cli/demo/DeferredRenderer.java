@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The seed's deferred renderer, end to end in one embedded kernel: a renderer process draws frames on several
@@ -90,19 +91,41 @@ public final class DeferredRenderer {
         return new DeferredRenderer(options, onPresent).run();
     }
 
+    /**
+     * Runs the renderer as process {@code renderer} (embedded, or a client of a daemon) against the display that
+     * {@code display} opens for the given listener, then closes it; returns the run as the renderer saw it.
+     *
+     * <p>Context: process context; sleeps while frames render and the display presents. {@code onPresent} runs on
+     * whichever thread the scanout reports presentations on, in presentation order.
+     */
+    public static DemoResult run(
+            DemoOptions options,
+            Uvgem renderer,
+            Function<Scanout.Listener, Scanout> display,
+            Consumer<Presented> onPresent)
+            throws InterruptedException {
+        return new DeferredRenderer(options, onPresent).render(renderer, display);
+    }
+
     private DemoResult run() throws InterruptedException {
         Boot.Booted booted = Boot.kernelWithDevices(
                 KernelConfig.defaults(clock).withDebugfs(true).withVgemFenceTimeout(o.fenceTimeout()));
-        List<Integer> gpuRecovered = new ArrayList<>();
-        int gpuHangs;
         try (Kernel kernel = booted.kernel();
                 Uvgem renderer = Uvgem.process(kernel, "renderer", false);
-                Uvgem compositor = Uvgem.process(kernel, "compositor", false);
-                VgemDevice vgem = renderer.openVgem();
+                Uvgem compositor = Uvgem.process(kernel, "compositor", false)) {
+            return render(
+                    renderer,
+                    l -> new KmsScanout(clock, compositor, booted.devices().display(), l));
+        }
+    }
+
+    private DemoResult render(Uvgem renderer, Function<Scanout.Listener, Scanout> display) throws InterruptedException {
+        List<Integer> gpuRecovered = new ArrayList<>();
+        int gpuHangs;
+        try (VgemDevice vgem = renderer.openVgem();
                 GpuDevice gpu = renderer.openGpu();
                 GpuContext gpuCtx = gpu.createContext(o.fenceTimeout().dividedBy(2), 0)) {
-            KmsScanout scanout =
-                    new KmsScanout(clock, compositor, booted.devices().display(), listener());
+            Scanout scanout = display.apply(listener());
             width = scanout.mode().width();
             height = scanout.mode().height();
             List<BufferObject> ring = new ArrayList<>();

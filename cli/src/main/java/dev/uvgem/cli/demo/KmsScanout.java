@@ -61,8 +61,8 @@ final class KmsScanout implements Scanout {
         this.flipper = Thread.ofPlatform().name("compositor-flip").start(this::flipLoop);
     }
 
-    /** Returns the display's mode. */
-    KmsDisplay.Mode mode() {
+    @Override
+    public KmsDisplay.Mode mode() {
         return display.mode();
     }
 

@@ -1,6 +1,7 @@
 package dev.uvgem.cli.demo;
 
 import dev.uvgem.api.DmaBufFd;
+import dev.uvgem.api.KmsDisplay;
 
 /**
  * What the deferred renderer needs from a display: flips queued at once, each latched at a vblank strictly in
@@ -25,6 +26,9 @@ public interface Scanout extends AutoCloseable {
          */
         void released(int frame);
     }
+
+    /** Returns the display's mode: the size the renderer draws its frames at. */
+    KmsDisplay.Mode mode();
 
     /**
      * Queues a flip to {@code buffer} (rows {@code pitch} bytes apart) for {@code frame}; returns at once. The buffer's write fences at this moment
