@@ -7,6 +7,7 @@ import dev.uvgem.api.GpuContext;
 import dev.uvgem.api.GpuDevice;
 import dev.uvgem.api.GpuJob;
 import dev.uvgem.api.MappedMemory;
+import dev.uvgem.api.SyncFileFd;
 import dev.uvgem.api.Uvgem;
 import dev.uvgem.api.VgemDevice;
 import dev.uvgem.api.VgemFence;
@@ -66,6 +67,9 @@ public final class DeferredRenderer {
     private final CompletionOrder completion;
     private final List<Integer> expired = new ArrayList<>(); // guarded by this
     private int released = -1; // guarded by this: the highest frame whose buffer left the screen
+    private SyncFileFd hungFences; // the hung frame's write fences, exported right after its attach
+    private long hungAttachedAt;
+    private long expiredAfter = -1; // how long the hung frame's fence lived, once it has expired
     private int width; // the display's mode, set before any renderer thread starts
     private int height;
 
@@ -149,6 +153,13 @@ public final class DeferredRenderer {
                         throw e;
                     }
                     expired(o.hangFrame());
+                    expiredAfter = hungFences.info().fences().stream()
+                                    .mapToLong(SyncFileFd.FenceInfo::timestampNanos)
+                                    .max()
+                                    .orElseThrow()
+                            - hungAttachedAt;
+                } finally {
+                    hungFences.close();
                 }
             }
             gpuBufs.forEach(GpuBuffer::close);
@@ -181,6 +192,7 @@ public final class DeferredRenderer {
                     gpuRecovered,
                     end - start,
                     o.fenceTimeout().toNanos(),
+                    expiredAfter,
                     width,
                     height);
         }
@@ -200,9 +212,23 @@ public final class DeferredRenderer {
         try {
             for (int i = 0; i < o.frames(); i++) {
                 int slot = i % o.ring();
-                awaitReleased(i - o.ring());
+                long waitFrom = clock.nanoTime();
+                if (awaitReleased(i - o.ring())) {
+                    Tracepoints.slice(
+                            waitFrom,
+                            clock.nanoTime(),
+                            SUBMIT,
+                            "wait: frame " + (i - o.ring()) + " off screen",
+                            Map.of());
+                }
                 BufferObject bo = ring.get(slot);
+                long attachedAt = clock.nanoTime();
                 VgemFence fence = bo.attachFence(true);
+                if (i == o.hangFrame()) {
+                    // Only this fence so far: its signal time, against the attach, is the expiry the kernel applied.
+                    hungAttachedAt = attachedAt;
+                    hungFences = dmabufs.get(slot).exportSyncFile(DmaBufFd.SYNC_READ);
+                }
                 post.submit(slot, bo.pitch(), i == o.gpuHangFrame());
                 queuedAt[i] = clock.nanoTime();
                 Tracepoints.instant(queuedAt[i], SUBMIT, "attach + GPU job + queue flip: frame " + i, Map.of());
@@ -292,10 +318,13 @@ public final class DeferredRenderer {
         expired.add(frame);
     }
 
-    private synchronized void awaitReleased(int frame) throws InterruptedException {
+    // Returns whether it had to wait.
+    private synchronized boolean awaitReleased(int frame) throws InterruptedException {
+        boolean waited = released < frame;
         while (released < frame) {
             wait();
         }
+        return waited;
     }
 
     private Scanout.Listener listener() {

@@ -16,7 +16,8 @@ public final class DemoReport {
 
     /**
      * Prints the table: one row per presented frame with when its flip was queued, when its fence signalled,
-     * when and at which vblank it was shown, and how its fence ended; then the totals.
+     * when and at which vblank it was shown, and how its fence ended; then the totals, with how long an expired
+     * fence lived as measured (the kernel's expiry, which with {@code --socket} is the daemon's).
      *
      * <p>Context: any thread; writes to {@code out}.
      */
@@ -45,7 +46,8 @@ public final class DemoReport {
         if (!r.expiredFences().isEmpty()) {
             out.printf(
                     "fences not signalled in time expired after %.0f ms and the display recovered: frames %s%n",
-                    ms(r.fenceTimeoutNanos()), r.expiredFences());
+                    ms(r.measuredExpiryNanos() >= 0 ? r.measuredExpiryNanos() : r.fenceTimeoutNanos()),
+                    r.expiredFences());
         }
         if (!r.gpuHangsRecovered().isEmpty()) {
             out.printf("hung GPU jobs recovered by the scheduler's timeout: frames %s%n", r.gpuHangsRecovered());
@@ -73,6 +75,9 @@ public final class DemoReport {
                         .field("in_order", r.inOrder())
                         .raw("duration_ms", num(r.durationNanos()))
                         .raw("fence_timeout_ms", num(r.fenceTimeoutNanos()))
+                        .raw(
+                                "fence_expired_after_ms",
+                                r.measuredExpiryNanos() < 0 ? "null" : num(r.measuredExpiryNanos()))
                         .raw("completion_order", r.completionOrder().toString())
                         .raw("expired_fences", r.expiredFences().toString())
                         .raw("gpu_hangs_recovered", r.gpuHangsRecovered().toString())

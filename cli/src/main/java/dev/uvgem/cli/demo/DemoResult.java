@@ -13,7 +13,9 @@ import java.util.List;
  *     then said ETIMEDOUT)
  * @param gpuHangsRecovered the frames whose GPU job hung and was recovered by the scheduler's timeout
  * @param durationNanos the length of the run
- * @param fenceTimeoutNanos the vgem fence expiry used
+ * @param fenceTimeoutNanos the vgem fence expiry the demo was given (with {@code --socket}: the daemon's own applies)
+ * @param measuredExpiryNanos how long the hung frame's fence lived before the kernel expired it (its signal time,
+ *     read back through a sync file, less its attach time), or -1 if no fence expired
  * @param width the display's width, the frames'
  * @param height the display's height
  */
@@ -24,6 +26,7 @@ public record DemoResult(
         List<Integer> gpuHangsRecovered,
         long durationNanos,
         long fenceTimeoutNanos,
+        long measuredExpiryNanos,
         int width,
         int height) {
     /** Copies the lists. */

@@ -35,8 +35,8 @@ final class DemoResultLines {
         out.accept(PREFIX + "order " + join(r.completionOrder()));
         out.accept(PREFIX + "expired " + join(r.expiredFences()));
         out.accept(PREFIX + "gpu " + join(r.gpuHangsRecovered()));
-        out.accept(
-                PREFIX + "run " + r.durationNanos() + " " + r.fenceTimeoutNanos() + " " + r.width() + " " + r.height());
+        out.accept(PREFIX + "run " + r.durationNanos() + " " + r.fenceTimeoutNanos() + " " + r.measuredExpiryNanos()
+                + " " + r.width() + " " + r.height());
     }
 
     /**
@@ -67,14 +67,14 @@ final class DemoResultLines {
                 case PREFIX + "expired" -> expired = ints(w[1]);
                 case PREFIX + "gpu" -> gpu = ints(w[1]);
                 case PREFIX + "run" ->
-                    run = Arrays.stream(w, 1, 5).mapToLong(Long::parseLong).toArray();
+                    run = Arrays.stream(w, 1, 6).mapToLong(Long::parseLong).toArray();
                 default -> {}
             }
         }
         if (run == null) {
             throw new IllegalArgumentException("the renderer reported no run");
         }
-        return new DemoResult(frames, order, expired, gpu, run[0], run[1], (int) run[2], (int) run[3]);
+        return new DemoResult(frames, order, expired, gpu, run[0], run[1], run[2], (int) run[3], (int) run[4]);
     }
 
     private static String join(List<Integer> values) {

@@ -129,9 +129,20 @@ public final class SocketCompositor {
             display.commit(b.fb(), null, KmsDisplay.ATOMIC_NONBLOCK | KmsDisplay.PAGE_FLIP_EVENT, frame, false);
             done = awaitFlip(frame);
             Tracepoints.slice(t0, clock.nanoTime(), COMPOSITOR, "commit frame " + frame, Map.of());
-            int status = writes.status();
-            captured(frame, done, b, status < 0 ? status : 0);
+            captured(frame, done, b, firstError(writes));
         }
+    }
+
+    /**
+     * The first error among the write fences, read per fence: the sync file's own status is its fence array's,
+     * which carries no member error when it is found complete without anyone having waited on it (as in Linux).
+     */
+    private static int firstError(SyncFileFd writes) {
+        return writes.info().fences().stream()
+                .mapToInt(SyncFileFd.FenceInfo::status)
+                .filter(s -> s < 0)
+                .findFirst()
+                .orElse(0);
     }
 
     private Buffer importBuffer(String token, int pitch) {
