@@ -58,13 +58,7 @@ public final class SplitDemo {
             List<String> renderer, List<String> compositor, List<Path> traces, IntConsumer onPresented)
             throws IOException, InterruptedException {
         Process comp = start(compositor);
-        Process rend;
-        try {
-            rend = start(renderer);
-        } catch (IOException e) {
-            comp.destroyForcibly();
-            throw e;
-        }
+        Process rend = startBeside(renderer, comp);
         try {
             PrintWriter toComp = writer(comp);
             PrintWriter toRend = writer(rend);
@@ -87,7 +81,10 @@ public final class SplitDemo {
                 } catch (IOException e) {
                     System.err.println("uvgem demo: compositor: " + e.getMessage());
                 } finally {
-                    toRend.close(); // a compositor gone early must not leave the renderer waiting for reports
+                    toRend.close();
+                    if (!compDone[0]) {
+                        rend.destroyForcibly(); // it may wait for a buffer that only the compositor could release
+                    }
                 }
             });
             List<String> result = new ArrayList<>();
@@ -123,6 +120,16 @@ public final class SplitDemo {
         return new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
+    }
+
+    // Starts a second process; the first is ended if it cannot start.
+    private static Process startBeside(List<String> command, Process first) throws IOException {
+        try {
+            return start(command);
+        } catch (IOException e) {
+            first.destroyForcibly();
+            throw e;
+        }
     }
 
     private static void check(String name, Process p, boolean done) throws IOException, InterruptedException {
