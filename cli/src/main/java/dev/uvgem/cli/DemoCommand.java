@@ -10,6 +10,7 @@ import dev.uvgem.cli.demo.ProgressBar;
 import dev.uvgem.core.time.SystemClock;
 import dev.uvgem.core.trace.ChromeTrace;
 import dev.uvgem.core.trace.TraceRecorder;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -105,6 +106,9 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DemoOptions options = options();
+        // Output paths are checked before the run, so a typo does not cost the whole demo.
+        createParent(trace);
+        createParent(summary);
         PrintWriter stdout = spec.commandLine().getOut();
         ProgressBar bar = new ProgressBar(
                 spec.commandLine().getErr(),
@@ -151,6 +155,13 @@ final class DemoCommand implements Callable<Integer> {
         }
         stdout.flush();
         return result.inOrder() ? 0 : 1;
+    }
+
+    private static void createParent(Path file) throws IOException {
+        Path parent = file == null ? null : file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
     }
 
     private DemoOptions options() {
