@@ -1,8 +1,6 @@
 package dev.uvgem.api;
 
 import dev.uvgem.uapi.Drm;
-import dev.uvgem.uapi.DrmGemClose;
-import dev.uvgem.uapi.DrmPrimeHandle;
 import dev.uvgem.uapi.ErrnoException;
 import dev.uvgem.uapi.Mman;
 import dev.uvgem.uapi.ModeMapDumb;
@@ -10,43 +8,22 @@ import dev.uvgem.uapi.Vgem;
 import dev.uvgem.uapi.VgemFenceAttach;
 
 /**
- * A GEM buffer of a {@link VgemDevice}, named by its handle in that device file. Closing it closes the handle
- * (GEM_CLOSE); the buffer's memory lives on while a dma-buf or a mapping refers to it.
+ * A GEM buffer of a {@link VgemDevice}, named by its handle in that device file; its size is page-aligned. Closing
+ * it closes the handle (GEM_CLOSE); the buffer's memory lives on while a dma-buf or a mapping refers to it.
  *
  * <p>Thread-safety: safe for concurrent use.
  */
-public final class BufferObject implements AutoCloseable {
-    private final VgemDevice device;
-    private final int handle;
+public final class BufferObject extends GemHandle<VgemDevice> {
     private final int pitch;
-    private final long size;
-    private volatile boolean closed;
 
     BufferObject(VgemDevice device, int handle, int pitch, long size) {
-        this.device = device;
-        this.handle = handle;
+        super(device, handle, size);
         this.pitch = pitch;
-        this.size = size;
-    }
-
-    /** Returns the GEM handle. */
-    public int handle() {
-        return handle;
     }
 
     /** Returns the bytes per row (0 for an imported buffer). */
     public int pitch() {
         return pitch;
-    }
-
-    /** Returns the size in bytes (page-aligned). */
-    public long size() {
-        return size;
-    }
-
-    /** Returns the device file the handle belongs to. */
-    public VgemDevice device() {
-        return device;
     }
 
     /**
@@ -63,17 +40,6 @@ public final class BufferObject implements AutoCloseable {
     }
 
     /**
-     * Exports the buffer as a dma-buf (PRIME_HANDLE_TO_FD with DRM_CLOEXEC, plus DRM_RDWR if {@code writable}):
-     * a writable export can be mapped for writing. Exporting again gives the same dma-buf.
-     */
-    public DmaBufFd export(boolean writable) {
-        byte[] arg = new byte[DrmPrimeHandle.SIZE];
-        new DrmPrimeHandle(handle, Drm.CLOEXEC | (writable ? Drm.RDWR : 0), -1).write(Check.le(arg));
-        Check.ok(device.sys.ioctl(device.fd, Drm.IOCTL_PRIME_HANDLE_TO_FD, arg, null));
-        return new DmaBufFd(device.sys, DrmPrimeHandle.read(Check.le(arg)).fd());
-    }
-
-    /**
      * Attaches a new vgem fence to the buffer (VGEM_FENCE_ATTACH): a write fence blocks every reader and writer
      * of the buffer's dma-buf, a read fence blocks writers. The fence signals when {@link VgemFence#signal()} is
      * called, when the device file closes, or when it expires (10 s by default), whichever comes first.
@@ -86,21 +52,5 @@ public final class BufferObject implements AutoCloseable {
         new VgemFenceAttach(handle, write ? Vgem.VGEM_FENCE_WRITE : 0, 0, 0).write(Check.le(arg));
         Check.ok(device.sys.ioctl(device.fd, Vgem.IOCTL_FENCE_ATTACH, arg, null));
         return new VgemFence(device, VgemFenceAttach.read(Check.le(arg)).outFence());
-    }
-
-    /** Closes the handle (GEM_CLOSE). Idempotent. */
-    @Override
-    public void close() {
-        if (!closed) {
-            closed = true;
-            byte[] arg = new byte[DrmGemClose.SIZE];
-            new DrmGemClose(handle, 0).write(Check.le(arg));
-            device.sys.ioctl(device.fd, Drm.IOCTL_GEM_CLOSE, arg, null);
-        }
-    }
-
-    @Override
-    public String toString() {
-        return "BufferObject(handle " + handle + ", " + size + " bytes)";
     }
 }

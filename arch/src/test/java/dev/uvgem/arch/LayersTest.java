@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.Arrays;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -76,134 +77,68 @@ class LayersTest {
     /** The remote client is the Java API over a socket: it speaks the wire, and knows nothing of the kernel. */
     @Test
     void theClientSeesOnlyTheApiAndTheUapi() {
-        noClasses()
-                .that()
-                .resideInAPackage("dev.uvgem.client..")
-                .should()
-                .dependOnClassesThat()
-                .resideInAnyPackage("dev.uvgem.core..", "dev.uvgem.drivers..", "dev.uvgem.sys..", "dev.uvgem.daemon..")
-                .check(classes);
+        assertIndependent(
+                new String[] {"dev.uvgem.client.."},
+                new String[] {"dev.uvgem.core..", "dev.uvgem.drivers..", "dev.uvgem.sys..", "dev.uvgem.daemon.."});
     }
 
     @Test
     void timeAndVfsDependOnNothingAboveThem() {
-        noClasses()
-                .that()
-                .resideInAnyPackage("dev.uvgem.core.time..", "dev.uvgem.core.vfs..")
-                .should()
-                .dependOnClassesThat()
-                .resideInAnyPackage(
-                        "dev.uvgem.core.fence..",
-                        "dev.uvgem.core.resv..",
-                        "dev.uvgem.core.syncfile..",
-                        "dev.uvgem.core.swsync..",
-                        "dev.uvgem.core.dmabuf..")
-                .check(classes);
+        assertIndependent(core("time", "vfs"), core("fence", "resv", "syncfile", "swsync", "dmabuf"));
     }
 
     /** Tracing sits at the bottom of core, next to time: every package emits into it, it knows none of them. */
     @Test
     void traceDependsOnNothingElseInCore() {
-        noClasses()
-                .that()
-                .resideInAPackage("dev.uvgem.core.trace..")
-                .should()
-                .dependOnClassesThat()
-                .resideInAnyPackage(
-                        "dev.uvgem.core.cgroup..",
-                        "dev.uvgem.core.time..",
-                        "dev.uvgem.core.vfs..",
-                        "dev.uvgem.core.fence..",
-                        "dev.uvgem.core.resv..",
-                        "dev.uvgem.core.syncfile..",
-                        "dev.uvgem.core.swsync..",
-                        "dev.uvgem.core.dmabuf..")
-                .check(classes);
+        assertIndependent(
+                core("trace"), core("cgroup", "time", "vfs", "fence", "resv", "syncfile", "swsync", "dmabuf"));
     }
 
     @Test
     void cgroupsDependOnNothingElseInCore() {
-        noClasses()
-                .that()
-                .resideInAPackage("dev.uvgem.core.cgroup..")
-                .should()
-                .dependOnClassesThat()
-                .resideInAnyPackage(
-                        "dev.uvgem.core.time..",
-                        "dev.uvgem.core.vfs..",
-                        "dev.uvgem.core.fence..",
-                        "dev.uvgem.core.resv..",
-                        "dev.uvgem.core.syncfile..",
-                        "dev.uvgem.core.swsync..",
-                        "dev.uvgem.core.dmabuf..")
-                .check(classes);
+        assertIndependent(core("cgroup"), core("time", "vfs", "fence", "resv", "syncfile", "swsync", "dmabuf"));
     }
 
     /** Fences see only time and trace below them. */
     @Test
     void fencesDependOnlyOnTime() {
-        noClasses()
-                .that()
-                .resideInAnyPackage("dev.uvgem.core.fence..")
-                .should()
-                .dependOnClassesThat()
-                .resideInAnyPackage(
-                        "dev.uvgem.core.resv..",
-                        "dev.uvgem.core.syncfile..",
-                        "dev.uvgem.core.swsync..",
-                        "dev.uvgem.core.dmabuf..",
-                        "dev.uvgem.core.vfs..")
-                .check(classes);
+        assertIndependent(core("fence"), core("resv", "syncfile", "swsync", "dmabuf", "vfs"));
     }
 
     @Test
     void fenceCoreDoesNotKnowItsContainers() {
-        noClasses()
-                .that()
-                .resideInAPackage("dev.uvgem.core.fence")
-                .should()
-                .dependOnClassesThat()
-                .resideInAPackage("dev.uvgem.core.fence.container..")
-                .check(classes);
+        assertIndependent(new String[] {"dev.uvgem.core.fence"}, new String[] {"dev.uvgem.core.fence.container.."});
     }
 
     @Test
     void reservationsAndSyncFilesSitBelowDmaBuf() {
-        noClasses()
-                .that()
-                .resideInAnyPackage("dev.uvgem.core.resv..", "dev.uvgem.core.syncfile..")
-                .should()
-                .dependOnClassesThat()
-                .resideInAnyPackage("dev.uvgem.core.dmabuf..", "dev.uvgem.core.swsync..")
-                .check(classes);
+        assertIndependent(core("resv", "syncfile"), core("dmabuf", "swsync"));
     }
 
     @Test
     void swSyncAndDmaBufDoNotKnowEachOther() {
-        noClasses()
-                .that()
-                .resideInAPackage("dev.uvgem.core.swsync..")
-                .should()
-                .dependOnClassesThat()
-                .resideInAPackage("dev.uvgem.core.dmabuf..")
-                .check(classes);
-        noClasses()
-                .that()
-                .resideInAPackage("dev.uvgem.core.dmabuf..")
-                .should()
-                .dependOnClassesThat()
-                .resideInAPackage("dev.uvgem.core.swsync..")
-                .check(classes);
+        assertIndependent(core("swsync"), core("dmabuf"));
+        assertIndependent(core("dmabuf"), core("swsync"));
     }
 
     @Test
     void theDrmCoreDoesNotKnowVgem() {
+        assertIndependent(new String[] {"dev.uvgem.drivers.drm.."}, new String[] {"dev.uvgem.drivers.vgem.."});
+    }
+
+    /** Checks that no class in any of {@code packages} depends on a class in any of {@code forbidden}. */
+    private static void assertIndependent(String[] packages, String[] forbidden) {
         noClasses()
                 .that()
-                .resideInAPackage("dev.uvgem.drivers.drm..")
+                .resideInAnyPackage(packages)
                 .should()
                 .dependOnClassesThat()
-                .resideInAPackage("dev.uvgem.drivers.vgem..")
+                .resideInAnyPackage(forbidden)
                 .check(classes);
+    }
+
+    /** Returns the patterns of the core packages {@code names} and their subpackages. */
+    private static String[] core(String... names) {
+        return Arrays.stream(names).map(n -> "dev.uvgem.core." + n + "..").toArray(String[]::new);
     }
 }

@@ -104,6 +104,12 @@ public final class Ratios {
                     false,
                     1.25),
             new Comparison(
+                    "  the same vs memcpy 8 MiB as a long loop (the frame's own kind of code)",
+                    "ZeroCopyBenchmark.fillThenChecksumAcrossProcesses",
+                    "ZeroCopyBenchmark.memcpyLongLoop",
+                    false,
+                    1.25),
+            new Comparison(
                     "  off the frame path: new 8 MiB buffer, map, first touch, free vs memcpy 8 MiB",
                     "ZeroCopyBenchmark.allocateMapFirstTouch",
                     "ZeroCopyBenchmark.memcpy",

@@ -5,7 +5,9 @@ import dev.uvgem.client.UvgemClient;
 import dev.uvgem.uapi.Errno;
 import dev.uvgem.uapi.ErrnoException;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.function.BiConsumer;
 import picocli.CommandLine.Option;
 
 /**
@@ -52,6 +54,32 @@ final class AdminConnection {
         } catch (IOException e) {
             throw new DaemonUnreachableException(path, e);
         }
+    }
+
+    /**
+     * Reads the debugfs listing {@code path} through the admin socket as process {@code comm} and prints it to
+     * {@code out}: with {@code raw} as the kernel renders it, else parsed into a {@link Table} that {@code print}
+     * formats and prints with its summary line. The flow of the listing commands ({@code bufs}, {@code fences}).
+     *
+     * <p>Context: the command's thread; blocks until the daemon answers.
+     *
+     * @return {@link ExitCode#OK}
+     * @throws DaemonUnreachableException if nothing accepts on the admin socket
+     * @throws ErrnoException EACCES with a hint when the daemon runs without {@code --debugfs}; any other errno
+     */
+    int printListing(PrintWriter out, String comm, String path, boolean raw, BiConsumer<Table, PrintWriter> print)
+            throws DaemonUnreachableException {
+        String text;
+        try (Uvgem admin = connect(comm)) {
+            text = readDebugfs(admin, path);
+        }
+        if (raw) {
+            out.print(text);
+        } else {
+            print.accept(Table.parse(text), out);
+        }
+        out.flush();
+        return ExitCode.OK;
     }
 
     /**

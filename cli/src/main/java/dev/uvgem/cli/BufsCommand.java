@@ -49,21 +49,15 @@ final class BufsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws DaemonUnreachableException {
-        PrintWriter out = spec.commandLine().getOut();
-        String text;
-        try (Uvgem admin = connection.connect("uvgem-bufs")) {
-            text = AdminConnection.readDebugfs(admin, Uvgem.UVGEM_BUFFERS);
-        }
-        if (raw) {
-            out.print(text);
-        } else {
-            Table table = Table.parse(text);
-            long bytes = table.cells("size").stream().mapToLong(Long::parseLong).sum();
-            table.format("size", s -> Sizes.human(Long.parseLong(s)));
-            out.print(table.render());
-            out.println(table.size() + " buffer" + (table.size() == 1 ? "" : "s") + ", " + Sizes.human(bytes));
-        }
-        out.flush();
-        return ExitCode.OK;
+        return connection.printListing(
+                spec.commandLine().getOut(), "uvgem-bufs", Uvgem.UVGEM_BUFFERS, raw, BufsCommand::print);
+    }
+
+    /** Prints the listing with human sizes and a summary line: how many buffers, how many bytes in all. */
+    private static void print(Table table, PrintWriter out) {
+        long bytes = table.cells("size").stream().mapToLong(Long::parseLong).sum();
+        table.format("size", s -> Sizes.human(Long.parseLong(s)));
+        out.print(table.render());
+        out.println(table.size() + " buffer" + (table.size() == 1 ? "" : "s") + ", " + Sizes.human(bytes));
     }
 }

@@ -86,6 +86,9 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DemoOptions options = workload.options(spec);
+        // Output paths are checked before the run, so a typo does not cost the whole demo.
+        createParent(trace);
+        createParent(summary);
         PrintWriter stdout = spec.commandLine().getOut();
         ProgressBar bar = new ProgressBar(
                 spec.commandLine().getErr(),
@@ -151,6 +154,13 @@ final class DemoCommand implements Callable<Integer> {
             sheet = images.finish().toString();
         }
         return new Run(result, events, sheet);
+    }
+
+    private static void createParent(Path file) throws IOException {
+        Path parent = file == null ? null : file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
     }
 
     // Two child JVMs, clients of the daemon on --socket, relayed by this process.

@@ -47,22 +47,16 @@ final class FencesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws DaemonUnreachableException {
-        PrintWriter out = spec.commandLine().getOut();
-        String text;
-        try (Uvgem admin = connection.connect("uvgem-fences")) {
-            text = AdminConnection.readDebugfs(admin, Uvgem.UVGEM_FENCES);
-        }
-        if (raw) {
-            out.print(text);
-        } else {
-            Table table = Table.parse(text);
-            long active = table.cells("state").stream().filter("active"::equals).count();
-            table.format("age_ms", FencesCommand::age);
-            out.print(table.render().replaceFirst("AGE_MS", "AGE   "));
-            out.println(table.size() + " fence" + (table.size() == 1 ? "" : "s") + ", " + active + " active");
-        }
-        out.flush();
-        return ExitCode.OK;
+        return connection.printListing(
+                spec.commandLine().getOut(), "uvgem-fences", Uvgem.UVGEM_FENCES, raw, FencesCommand::print);
+    }
+
+    /** Prints the listing with readable ages and a summary line: how many fences, how many of them active. */
+    private static void print(Table table, PrintWriter out) {
+        long active = table.cells("state").stream().filter("active"::equals).count();
+        table.format("age_ms", FencesCommand::age);
+        out.print(table.render().replaceFirst("AGE_MS", "AGE   "));
+        out.println(table.size() + " fence" + (table.size() == 1 ? "" : "s") + ", " + active + " active");
     }
 
     /** Formats milliseconds as people read an age: 850ms, 2.4s, 3m05s. */

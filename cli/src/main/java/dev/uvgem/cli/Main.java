@@ -1,6 +1,8 @@
 package dev.uvgem.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -63,10 +65,21 @@ public final class Main implements Runnable {
         cl.setErr(err);
         cl.registerConverter(java.time.Duration.class, new DurationConverter());
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
-            err.println("uvgem: " + e.getMessage());
+            err.println("uvgem: " + describe(e));
             return e instanceof DaemonUnreachableException ? ExitCode.UNREACHABLE : ExitCode.FAILED;
         });
         return cl.execute(args);
+    }
+
+    /** Says what went wrong in a line a person can act on: file errors name the file and the reason. */
+    static String describe(Exception e) {
+        if (e instanceof NoSuchFileException n) {
+            return n.getFile() + ": no such file or directory";
+        }
+        if (e instanceof AccessDeniedException a) {
+            return a.getFile() + ": permission denied";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
     @Override

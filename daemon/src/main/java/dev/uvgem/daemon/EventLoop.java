@@ -8,7 +8,6 @@ import java.nio.channels.Selector;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
 
 /**
  * A platform thread with a selector: it accepts connections and reads and answers their requests. Requests that
@@ -78,18 +77,29 @@ final class EventLoop {
     }
 
     /**
-     * Returns an executor for work that a wake-up hands over (a parked POLL's re-poll): run on the calling event
-     * loop, whichever it is, as soon as its current handler returns, with no lock of that handler held and no
-     * thread woken; from any other thread (a timer, a parked call's thread), run on this loop. Never runs the task
-     * inside {@code execute}.
+     * Returns where the work that a wake-up hands over (a parked POLL's re-poll) runs: on the calling event loop,
+     * whichever it is, as soon as its current handler returns or earlier through {@link Wakeups#runPending()},
+     * with no lock of that handler held and no thread woken; from any other thread (a timer, a parked call's
+     * thread), on this loop. Never runs the task inside {@code execute}.
      */
-    Executor wakeups() {
-        return task -> {
-            EventLoop current = CURRENT.get();
-            if (current != null) {
-                current.deferred.add(task);
-            } else {
-                execute(task);
+    Wakeups wakeups() {
+        return new Wakeups() {
+            @Override
+            public void execute(Runnable task) {
+                EventLoop current = CURRENT.get();
+                if (current != null) {
+                    current.deferred.add(task);
+                } else {
+                    EventLoop.this.execute(task);
+                }
+            }
+
+            @Override
+            public void runPending() {
+                EventLoop current = CURRENT.get();
+                if (current != null) {
+                    current.runDeferred();
+                }
             }
         };
     }

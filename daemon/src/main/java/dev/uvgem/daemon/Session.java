@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executor;
 
 /**
  * The protocol state of one connection: before HELLO, nothing but HELLO; after it, one {@link Process} of the
@@ -25,7 +24,7 @@ import java.util.concurrent.Executor;
  * timeout, READ of a blocking file, a {@linkplain WaitingIoctls waiting ioctl}) becomes a {@link ParkedCall} and
  * replies when it completes, so it does not hold up the requests after it. A parked POLL has no thread: it is an
  * {@link AsyncPoll} whose re-polls run where its wake-ups come from (on the event loop that ran the signalling
- * request, right after it), so the reply is written on the signalling path.
+ * request, before that request's own reply is written), so the reply is written on the signalling path.
  *
  * <p>Replies carry a body only when the result is {@code >= 0}, except IOCTL, whose {@code arg} and {@code user}
  * come back whatever the result (the kernel copies a struct back on failure too, and a request that failed before
@@ -53,7 +52,7 @@ final class Session implements ParkedCall.Owner {
     private final ReplySink out;
     private final byte[] daemonVersion;
     private final int maxParked;
-    private final Executor wakeups;
+    private final Wakeups wakeups;
     private volatile Process process;
 
     private final Object parkedLock = new Object();
@@ -69,7 +68,7 @@ final class Session implements ParkedCall.Owner {
      * @param wakeups runs the re-polls of parked POLLs that a wake-up hands over (never on the waking thread
      *     inside {@code execute}, see {@link Process#pollAsync})
      */
-    Session(Kernel kernel, boolean admin, ReplySink out, String daemonVersion, int maxParked, Executor wakeups) {
+    Session(Kernel kernel, boolean admin, ReplySink out, String daemonVersion, int maxParked, Wakeups wakeups) {
         this.kernel = kernel;
         this.admin = admin;
         this.out = out;
@@ -218,7 +217,9 @@ final class Session implements ParkedCall.Owner {
         if (WaitingIoctls.mayWait(request)) {
             park(tag, call);
         } else {
-            out.send(call.reply(call.call()));
+            long result = call.call();
+            wakeups.runPending(); // the POLLs this ioctl woke (a fence signal) are answered before it is
+            out.send(call.reply(result));
         }
     }
 

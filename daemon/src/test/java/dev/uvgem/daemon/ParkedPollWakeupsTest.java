@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Where the wake-up of a parked POLL (which has no thread) comes from, and that each path answers it: a signal by
- * a connection on another event loop (the signalling loop writes the reply to the polling connection), an expiry
+ * a connection on another event loop (the signalling loop writes the reply to the polling connection), a signal
+ * (answering the POLL before the signal's own reply), an expiry
  * on the clock's thread (handed to the polling connection's loop), and the polled fd's owner exiting.
  */
 class ParkedPollWakeupsTest extends DaemonTestSupport {
@@ -48,6 +49,19 @@ class ParkedPollWakeupsTest extends DaemonTestSupport {
         assertThat(producer.result(Op.IOCTL, Calls.signalBody(f.card(), f.fence())))
                 .isZero();
         assertPolledIn(consumer, poll);
+    }
+
+    @Test
+    void aSignalAnswersThePollItWokeBeforeItsOwnReply() {
+        RawClient c = user("both");
+        ParkingTest.Fenced f = ParkingTest.fenced(c);
+        int poll = parkPoll(c, c, f);
+        int signal = c.newTag();
+        c.send(signal, Op.IOCTL, Calls.signalBody(f.card(), f.fence()));
+        assertPolledIn(c, poll); // the waiter's wake is the latency that matters: its reply is written first
+        Reply r = c.receive();
+        assertThat(r.tag()).isEqualTo(signal);
+        assertThat(r.result()).isZero();
     }
 
     @Test

@@ -4,15 +4,12 @@ import static dev.uvgem.core.vfs.PollTable.POLLIN;
 import static dev.uvgem.core.vfs.PollTable.POLLOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.uvgem.core.time.VirtualClock;
 import dev.uvgem.uapi.Errno;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -21,31 +18,10 @@ import org.junit.jupiter.api.Timeout;
  * executor (here a queue the test runs by hand, so that every step is deterministic), with no thread waiting.
  */
 @Timeout(10)
-class AsyncPollTest {
-    final VirtualClock clock = new VirtualClock();
-    final Kernel kernel = new Kernel(KernelConfig.defaults(clock));
-    final FakeDevice card = new FakeDevice();
-    final FakeDevice other = new FakeDevice();
+class AsyncPollTest extends PollFixture {
     final ArrayDeque<Runnable> repolls = new ArrayDeque<>();
     final Executor executor = repolls::add;
     final List<Long> results = new ArrayList<>();
-    Process p;
-    int fd;
-    int fd2;
-
-    @BeforeEach
-    void setUp() {
-        kernel.register("/dev/a", card, PathAccess.EVERYONE);
-        kernel.register("/dev/b", other, PathAccess.EVERYONE);
-        p = kernel.spawn("test", false);
-        fd = (int) p.open("/dev/a", Process.O_RDWR);
-        fd2 = (int) p.open("/dev/b", Process.O_RDWR);
-    }
-
-    @AfterEach
-    void tearDown() {
-        kernel.close();
-    }
 
     private void runRepolls() {
         Runnable r;

@@ -10,41 +10,16 @@ import static dev.uvgem.core.vfs.PollTable.POLLPRI;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uvgem.core.testsupport.Threads;
-import dev.uvgem.core.time.VirtualClock;
 import dev.uvgem.uapi.Errno;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(10)
-class PollTest {
-    final VirtualClock clock = new VirtualClock();
-    final Kernel kernel = new Kernel(KernelConfig.defaults(clock));
-    final FakeDevice card = new FakeDevice();
-    final FakeDevice other = new FakeDevice();
-    Process p;
-    int fd;
-    int fd2;
-
-    @BeforeEach
-    void setUp() {
-        kernel.register("/dev/a", card, PathAccess.EVERYONE);
-        kernel.register("/dev/b", other, PathAccess.EVERYONE);
-        p = kernel.spawn("test", false);
-        fd = (int) p.open("/dev/a", Process.O_RDWR);
-        fd2 = (int) p.open("/dev/b", Process.O_RDWR);
-    }
-
-    @AfterEach
-    void tearDown() {
-        kernel.close();
-    }
-
+class PollTest extends PollFixture {
     @Test
     void reportsRequestedEventsPlusErrAndHup() {
         card.ops.mask(POLLIN | POLLOUT | POLLPRI);

@@ -2,6 +2,7 @@ package dev.uvgem.cli.demo;
 
 import dev.uvgem.api.DmaBufFd;
 import dev.uvgem.api.KmsDisplay;
+import dev.uvgem.api.SyncFileFd;
 import dev.uvgem.api.Uvgem;
 import dev.uvgem.core.time.Clock;
 import dev.uvgem.core.trace.Tracepoints;
@@ -23,7 +24,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * (the vkms CRC capture) reports each presented frame with its pixels.
  *
  * <p>Thread-safety: safe for concurrent use. Locking: the FIFO of committed frames is guarded by the object's
- * monitor; the flip thread blocks in the commit with no lock held.
+ * monitor; the flip thread waits for each commit's out-fence with no lock held.
  */
 final class KmsScanout implements Scanout {
     private static final Track COMPOSITOR = new Track("display", "compositor");
@@ -80,7 +81,7 @@ final class KmsScanout implements Scanout {
         queue.add(new int[] {frame, fb});
     }
 
-    // The flip thread: one blocking commit at a time, each returning once its frame is on screen.
+    // The flip thread: one commit at a time, each waited for until its frame is on screen (its out-fence).
     private void flipLoop() {
         try {
             for (int[] f = queue.take(); f[0] != STOP; f = queue.take()) {
@@ -89,7 +90,11 @@ final class KmsScanout implements Scanout {
                     commits++;
                 }
                 long t0 = clock.nanoTime();
-                display.commit(f[1], null, 0, f[0], false);
+                // Nonblocking with an out-fence, then a wait on it: the flip's completion is a fence signal the
+                // trace joins to this wait with an arrow, once per presented frame.
+                try (SyncFileFd flipped = display.commit(f[1], null, KmsDisplay.ATOMIC_NONBLOCK, f[0], true)) {
+                    flipped.await(null);
+                }
                 Tracepoints.slice(t0, clock.nanoTime(), COMPOSITOR, "commit frame " + f[0], Map.of());
             }
         } catch (InterruptedException e) {
@@ -139,7 +144,7 @@ final class KmsScanout implements Scanout {
         queue.add(new int[] {STOP, 0});
         flipper.join();
         synchronized (this) {
-            // A blocking commit returns once its frame flipped; the capture hook may still be running.
+            // The out-fence signals as the frame flips, before the capture hook has run.
             while (delivered < commits) {
                 wait();
             }

@@ -37,7 +37,8 @@ import java.util.concurrent.locks.LockSupport;
  * signal other fences. The signalled check is a single volatile read, and signalling allocates nothing.
  *
  * <p>Tracing: creation, enabling signalling, signalling and {@link #waitTimeout} waits fire the tracepoints of
- * {@link dev.uvgem.core.trace} (the kernel's {@code dma_fence_*} events); while tracing is off each costs one
+ * {@link dev.uvgem.core.trace} (the kernel's {@code dma_fence_*} events), and consumers that wait by callback fire
+ * the wait ones through {@link #traceWaitStart} and {@link #traceWaitEnd}; while tracing is off each costs one
  * volatile read and allocates nothing.
  */
 public class Fence {
@@ -189,6 +190,36 @@ public class Fence {
         TraceSink trace = Tracepoints.sink();
         if (trace != null && clock != null) {
             trace.emit(new TraceEvent.FenceEnableSignal(clock.nanoTime(), traceRef()));
+        }
+    }
+
+    /**
+     * Fires the {@code dma_fence_wait_start} tracepoint for a consumer that waits by callback rather than by
+     * {@link #waitTimeout} (the display's plane-fence wait, a scheduler entity's dependency, a compositor), so the
+     * trace can draw an arrow from the signal to the wait. Call it just before {@link #addCallback}.
+     *
+     * <p>Context: any thread, never blocks. Locking: none. While tracing is off: one volatile read, no allocation
+     * (pass a {@code waiter} track made once, not per wait).
+     */
+    public final void traceWaitStart(Track waiter) {
+        TraceSink trace = Tracepoints.sink();
+        if (trace != null && clock != null) {
+            trace.emit(new TraceEvent.FenceWaitStart(clock.nanoTime(), traceRef(), waiter));
+        }
+    }
+
+    /**
+     * Fires the {@code dma_fence_wait_end} tracepoint for a wait begun with {@link #traceWaitStart}: from the
+     * callback (or at once if {@link #addCallback} found the fence signalled) with a positive {@code result}, or
+     * with a negative errno when the consumer gave up (removed its callback).
+     *
+     * <p>Context: any thread, including the signalling thread's callback; never blocks. Locking: none. Costs as
+     * {@link #traceWaitStart}.
+     */
+    public final void traceWaitEnd(Track waiter, long result) {
+        TraceSink trace = Tracepoints.sink();
+        if (trace != null && clock != null) {
+            trace.emit(new TraceEvent.FenceWaitEnd(clock.nanoTime(), traceRef(), waiter, result));
         }
     }
 
@@ -882,9 +913,9 @@ public class Fence {
             return waitBlocking(interruptible, timeoutNanos);
         }
         Track waiter = Track.currentThread();
-        trace.emit(new TraceEvent.FenceWaitStart(clock.nanoTime(), traceRef(), waiter));
+        traceWaitStart(waiter);
         long r = waitBlocking(interruptible, timeoutNanos);
-        trace.emit(new TraceEvent.FenceWaitEnd(clock.nanoTime(), traceRef(), waiter, r));
+        traceWaitEnd(waiter, r);
         return r;
     }
 

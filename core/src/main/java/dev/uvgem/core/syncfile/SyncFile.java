@@ -3,6 +3,8 @@ package dev.uvgem.core.syncfile;
 import dev.uvgem.core.fence.Fence;
 import dev.uvgem.core.fence.FenceCallback;
 import dev.uvgem.core.fence.container.FenceUnwrap;
+import dev.uvgem.core.trace.Tracepoints;
+import dev.uvgem.core.trace.Track;
 import dev.uvgem.core.vfs.FileOps;
 import dev.uvgem.core.vfs.OpenFile;
 import dev.uvgem.core.vfs.PollTable;
@@ -34,7 +36,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>{@link SyncIoctl#FILE_INFO}: the name, aggregate status and per-fence details (two-call protocol);
  *   <li>{@link SyncIoctl#SET_DEADLINE}: forwards a deadline hint to the fence;
  *   <li>poll: {@code POLLIN} once the fence has signalled (with or without error), otherwise nothing; the first
- *       poll arms one callback on the fence that wakes the file's wait queue;
+ *       poll arms one callback on the fence that wakes the file's wait queue (traced, while tracing is on, as a
+ *       fence wait of the polling task from that poll to the wake-up);
  *   <li>release: disarms that callback.
  * </ul>
  *
@@ -57,6 +60,7 @@ public final class SyncFile {
     private final FenceCallback wake = new FenceCallback() {
         @Override
         protected void onSignal(Fence f) {
+            traceWaitEnd(1);
             wq.wakeUp();
         }
 
@@ -66,6 +70,9 @@ public final class SyncFile {
         }
     };
     private OpenFile file;
+
+    /** The track of the task whose poll armed {@link #wake} while tracing was on, or null. */
+    private volatile Track pollWaiter;
 
     private SyncFile(Fence fence, String userName) {
         this.fence = fence;
@@ -182,7 +189,13 @@ public final class SyncFile {
             table.wait(wq);
         }
         if (!pollEnabled.get() && pollEnabled.compareAndSet(false, true)) {
+            if (Tracepoints.sink() != null) {
+                Track waiter = Track.currentThread();
+                pollWaiter = waiter;
+                fence.traceWaitStart(waiter);
+            }
             if (fence.addCallback(wake) < 0) {
+                traceWaitEnd(1);
                 wq.wakeUp();
             }
         }
@@ -194,9 +207,17 @@ public final class SyncFile {
         return wq;
     }
 
+    // The poll wait as the fence wait tracepoints, from the poll that armed the wake-up to the wake-up.
+    private void traceWaitEnd(long result) {
+        Track waiter = pollWaiter;
+        if (waiter != null) {
+            fence.traceWaitEnd(waiter, result);
+        }
+    }
+
     private void release() {
-        if (pollEnabled.get()) {
-            fence.removeCallback(wake);
+        if (pollEnabled.get() && fence.removeCallback(wake)) {
+            traceWaitEnd(Errno.ECANCELED.negative());
         }
     }
 

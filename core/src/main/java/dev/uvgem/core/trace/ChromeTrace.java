@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -17,18 +18,28 @@ import java.util.Map;
  * <p>The layout:
  *
  * <ul>
- *   <li>one track per fence timeline (context), grouped by driver ({@link Track#timeline}): each fence is a slice
- *       named {@code context:seqno} from its creation (or the previous fence's signal on the same timeline, so that
- *       slices never overlap) to its signal, with its names and error as arguments; a fence still pending at the
- *       end of the trace reaches the end, marked {@code unsignalled}; enabling signalling is an instant on it;
- *   <li>one track per waiter ({@link TraceEvent.FenceWaitStart#waiter()}): each wait is a slice {@code wait
- *       context:seqno};
- *   <li>a flow arrow (events {@code s} and {@code f}, bound to the enclosing slices) from each signal to every wait
- *       it ended;
- *   <li>drivers' instants and slices on their own tracks (display, each GPU context).
+ *   <li>one track per fence timeline as a person reads it, grouped by driver: a context's own track ({@link
+ *       Track#timeline}) for a real timeline (a GPU ring, a sw_sync timeline, a CRTC's out-fences), and one track
+ *       per timeline name ({@link Track#sharedTimeline}) for a driver whose fences each have a context of their
+ *       own (vgem's "unbound" fences, fence arrays): recognised in the trace as two or more contexts of the same
+ *       driver and timeline name with one fence each;
+ *   <li>each fence's life, from its creation to its signal (or the end of the trace, marked {@code
+ *       unsignalled}), as an async slice (events {@code b} and {@code e}, an {@code id2} of its own) named after
+ *       its track, so that fences that overlap on one track are still drawn and the viewers merge them into
+ *       that track; the fence's context, seqno, timeline and {@code context:seqno} label, its status and error
+ *       are its arguments;
+ *   <li>on the track's thread row, enabling signalling as an instant and each signal as a short slice {@code
+ *       signal context:seqno}, where the flow arrows start;
+ *   <li>one track per waiter ({@link TraceEvent.FenceWaitStart#waiter()}: a thread, the display's commit, a
+ *       scheduler entity): each wait is a slice {@code wait context:seqno};
+ *   <li>a flow arrow (events {@code s} and {@code f}) from each signal slice to every wait that signal ended,
+ *       both ends inside their slices and the end bound to its enclosing slice ({@code "bp": "e"});
+ *   <li>drivers' instants and slices on their own tracks (display, each GPU context); an event a driver puts
+ *       on a fence's context track lands on that context's track as resolved above.
  * </ul>
  *
- * <p>Times are microseconds from the first event. Thread-safety: stateless; each call works on its own copy.
+ * <p>Times are microseconds from the first event, with nanosecond decimals. Thread-safety: stateless; each call
+ * works on its own copy.
  */
 public final class ChromeTrace {
     private ChromeTrace() {}
@@ -64,7 +75,7 @@ public final class ChromeTrace {
         Long enabled;
         Long signaled;
         int error;
-        long sliceStart;
+        long signalMark; // where the flows from this fence's signal start, inside its signal slice
 
         FenceInfo(FenceRef ref) {
             this.ref = ref;
@@ -77,6 +88,10 @@ public final class ChromeTrace {
             if (timeline == null) {
                 timeline = r.timeline();
             }
+        }
+
+        boolean hasLife() {
+            return created != null || enabled != null || signaled != null;
         }
 
         long firstSeen() {
@@ -92,15 +107,21 @@ public final class ChromeTrace {
 
     /** One rendering: assigns process and thread ids to groups and tracks, then emits the events. */
     private static final class Layout {
+        // Signal and wait slices are at least this long, so that a flow end fits strictly inside its slice.
+        private static final long MIN_SLICE_NANOS = 2;
+
         private final List<TraceEvent> events;
         private final long base;
         private final long end;
         private final Map<String, Integer> pids = new LinkedHashMap<>();
         private final Map<Track, Integer> tids = new LinkedHashMap<>();
         private final Map<FenceKey, FenceInfo> fences = new LinkedHashMap<>();
-        private final Map<Long, String[]> contextNames = new HashMap<>();
+        private final Map<Long, String[]> contextNames = new LinkedHashMap<>();
+        private final Map<Long, Track> contextTracks = new HashMap<>();
+        private final Map<Track, Track> remap = new HashMap<>();
         private final List<String> body = new ArrayList<>();
         private int flowIds;
+        private int asyncIds;
 
         Layout(List<TraceEvent> events) {
             this.events = events;
@@ -116,6 +137,7 @@ public final class ChromeTrace {
 
         List<String> render() {
             collectFences();
+            resolveTracks();
             renderFences();
             renderWaitsAndDriverEvents();
             List<String> all = new ArrayList<>();
@@ -155,48 +177,84 @@ public final class ChromeTrace {
             return f;
         }
 
-        private Track timelineTrack(long context) {
-            String[] names = contextNames.get(context);
-            return Track.timeline(context, names[0], names[1]);
+        // A (driver, timeline name) whose contexts each carry one fence, two contexts or more, is a driver that
+        // gives every fence a context of its own: its fences share one track. Any other context keeps its own.
+        private void resolveTracks() {
+            Map<Long, Integer> perContext = new HashMap<>();
+            fences.keySet().forEach(k -> perContext.merge(k.context(), 1, Integer::sum));
+            Map<List<String>, List<Long>> byName = new LinkedHashMap<>();
+            contextNames.forEach((context, names) -> byName.computeIfAbsent(
+                            Arrays.asList(names[0], names[1]), n -> new ArrayList<>())
+                    .add(context));
+            byName.forEach((names, contexts) -> {
+                boolean shared = contexts.size() > 1 && contexts.stream().allMatch(c -> perContext.get(c) == 1);
+                for (long context : contexts) {
+                    Track own = Track.timeline(context, names.get(0), names.get(1));
+                    Track track = shared ? Track.sharedTimeline(names.get(0), names.get(1)) : own;
+                    contextTracks.put(context, track);
+                    remap.put(own, track);
+                }
+            });
         }
 
-        // Fences of a context in signal order (pending ones last); each slice starts no earlier than the previous
-        // one ended, so a timeline's track is a row of back-to-back slices, as a GPU ring's is.
         private void renderFences() {
-            Map<Long, List<FenceInfo>> byContext = new LinkedHashMap<>();
+            Map<Track, List<FenceInfo>> signals = new LinkedHashMap<>();
             for (FenceInfo f : fences.values()) {
-                if (f.created != null || f.enabled != null || f.signaled != null) {
-                    byContext
-                            .computeIfAbsent(f.ref.context(), c -> new ArrayList<>())
-                            .add(f);
+                if (!f.hasLife()) {
+                    continue;
+                }
+                Track track = contextTracks.get(f.ref.context());
+                renderLife(track, f);
+                if (f.enabled != null) {
+                    body.add(instant(track, "enable_signal " + f.ref.label(), "fence", f.enabled, fenceArgs(f)));
+                }
+                if (f.signaled != null) {
+                    signals.computeIfAbsent(track, t -> new ArrayList<>()).add(f);
                 }
             }
-            for (Map.Entry<Long, List<FenceInfo>> e : byContext.entrySet()) {
-                Track track = timelineTrack(e.getKey());
-                List<FenceInfo> list = e.getValue();
-                list.sort(Comparator.comparingLong((FenceInfo f) -> f.signaled != null ? f.signaled : Long.MAX_VALUE));
-                long prevEnd = Long.MIN_VALUE;
+            // Signal slices of a track in time order, each ending at its signal (a waiter woken in the same
+            // nanosecond still ends after the flow's start), never overlapping (a thread row must nest).
+            signals.forEach((track, list) -> {
+                list.sort(Comparator.comparingLong((FenceInfo f) -> f.signaled));
+                long free = base; // nothing before the trace's first event
                 for (FenceInfo f : list) {
-                    long sliceEnd = f.signaled != null ? f.signaled : end;
-                    f.sliceStart = Math.min(sliceEnd, Math.max(f.firstSeen(), prevEnd));
-                    prevEnd = sliceEnd;
-                    Map<String, String> args = new LinkedHashMap<>();
-                    args.put("context", Long.toUnsignedString(f.ref.context()));
-                    args.put("seqno", Long.toUnsignedString(f.ref.seqno()));
-                    args.put("driver", String.valueOf(f.driver));
-                    args.put("timeline", String.valueOf(f.timeline));
-                    args.put("status", f.signaled == null ? "unsignalled" : f.error == 0 ? "signalled" : "error");
+                    long lo = Math.max(f.signaled - MIN_SLICE_NANOS, free);
+                    free = Math.max(f.signaled, lo + MIN_SLICE_NANOS);
+                    f.signalMark = free - MIN_SLICE_NANOS / 2;
+                    Map<String, String> args = fenceArgs(f);
                     args.put("error", Integer.toString(f.error));
-                    if (f.created != null) {
-                        args.put("created_us", JsonText.micros(f.created - base));
-                    }
-                    String name = f.ref.label() + (f.signaled == null ? " (unsignalled)" : "");
-                    body.add(complete(track, name, "fence", f.sliceStart, sliceEnd, args));
-                    if (f.enabled != null) {
-                        body.add(instant(track, "enable_signal " + f.ref.label(), "fence", f.enabled, Map.of()));
-                    }
+                    body.add(complete(track, "signal " + f.ref.label(), "fence", lo, free, args));
                 }
+            });
+        }
+
+        // The fence's life as an async slice of its own id, named after its track so that viewers merge it there.
+        private void renderLife(Track track, FenceInfo f) {
+            long stop = f.signaled != null ? f.signaled : end;
+            Map<String, String> id = Map.of("local", Integer.toString(++asyncIds));
+            Map<String, String> args = fenceArgs(f);
+            args.put("fence", f.ref.label());
+            if (f.created != null) {
+                args.put("created_us", JsonText.micros(f.created - base));
             }
+            body.add(event("b", track, track.name(), "fence", f.firstSeen())
+                    .field("id2", id)
+                    .field("args", args)
+                    .toString());
+            String status = f.signaled == null ? "unsignalled" : f.error == 0 ? "signalled" : "error";
+            body.add(event("e", track, track.name(), "fence", stop)
+                    .field("id2", id)
+                    .field("args", Map.of("status", status, "error", Integer.toString(f.error)))
+                    .toString());
+        }
+
+        private static Map<String, String> fenceArgs(FenceInfo f) {
+            Map<String, String> args = new LinkedHashMap<>();
+            args.put("context", Long.toUnsignedString(f.ref.context()));
+            args.put("seqno", Long.toUnsignedString(f.ref.seqno()));
+            args.put("driver", String.valueOf(f.driver));
+            args.put("timeline", String.valueOf(f.timeline));
+            return args;
         }
 
         private void renderWaitsAndDriverEvents() {
@@ -207,16 +265,15 @@ public final class ChromeTrace {
                         open.computeIfAbsent(w.waiter(), t -> new HashMap<>())
                                 .put(FenceKey.of(w.fence()), w.timestamp());
                     case TraceEvent.FenceWaitEnd w -> {
-                        Long start = open.getOrDefault(w.waiter(), Map.of()).get(FenceKey.of(w.fence()));
+                        Long start = open.getOrDefault(w.waiter(), Map.of()).remove(FenceKey.of(w.fence()));
                         if (start != null) {
-                            open.get(w.waiter()).remove(FenceKey.of(w.fence()));
                             wait(w.waiter(), w.fence(), start, w.timestamp(), w.result());
                         }
                     }
                     case TraceEvent.Instant i ->
-                        body.add(instant(i.track(), i.name(), "driver", i.timestamp(), i.args()));
+                        body.add(instant(resolve(i.track()), i.name(), "driver", i.timestamp(), i.args()));
                     case TraceEvent.Slice s ->
-                        body.add(complete(s.track(), s.name(), "driver", s.timestamp(), s.end(), s.args()));
+                        body.add(complete(resolve(s.track()), s.name(), "driver", s.timestamp(), s.end(), s.args()));
                     default -> {}
                 }
             }
@@ -226,23 +283,26 @@ public final class ChromeTrace {
                             + " (unfinished)",
                     "wait",
                     start,
-                    end,
+                    Math.max(end, start + MIN_SLICE_NANOS),
                     Map.of()))));
+        }
+
+        private Track resolve(Track track) {
+            return remap.getOrDefault(track, track);
         }
 
         // A finished wait, with the flow arrow from the signal that ended it when that signal is in the trace.
         private void wait(Track waiter, FenceRef fence, long start, long stop, long result) {
+            long shown = Math.max(stop, start + MIN_SLICE_NANOS);
             Map<String, String> args = Map.of("fence", fence.label(), "result", Long.toString(result));
-            body.add(complete(waiter, "wait " + fence.label(), "wait", start, stop, args));
+            body.add(complete(waiter, "wait " + fence.label(), "wait", start, shown, args));
             FenceInfo f = fences.get(FenceKey.of(fence));
             if (result <= 0 || f == null || f.signaled == null || f.signaled > stop) {
                 return;
             }
             int id = ++flowIds;
-            Track timeline = timelineTrack(fence.context());
-            // Both ends sit just inside their slices' ends, so the viewer binds them to those slices.
-            body.add(flow("s", timeline, id, Math.max(f.sliceStart, f.signaled - 1)));
-            body.add(flow("f", waiter, id, Math.max(start, stop - 1)));
+            body.add(flow("s", contextTracks.get(fence.context()), id, f.signalMark));
+            body.add(flow("f", waiter, id, shown - MIN_SLICE_NANOS / 2));
         }
 
         private int pid(String group) {
@@ -278,11 +338,10 @@ public final class ChromeTrace {
                     .toString();
         }
 
+        // Both ends sit strictly inside their slices; the end binds to its enclosing slice, not the next one.
         private String flow(String ph, Track track, int id, long ts) {
-            return event(ph, track, "signal", "fence", ts)
-                    .field("id", id)
-                    .field("bp", "e")
-                    .toString();
+            JsonText e = event(ph, track, "signal", "fence", ts).field("id", id);
+            return (ph.equals("f") ? e.field("bp", "e") : e).toString();
         }
 
         private static String meta(String kind, int pid, int tid, String name) {

@@ -32,6 +32,15 @@ public record Track(String group, String name) {
                 (timeline == null ? "?" : timeline) + " (ctx " + Long.toUnsignedString(context) + ")");
     }
 
+    /**
+     * Returns the one track of every fence of a driver whose fences each get a context of their own (vgem's
+     * "unbound" fences, {@code dma_fence_array}s): in the group of its driver, named after the timeline alone, so
+     * that a person reads one row per timeline name rather than one per fence.
+     */
+    public static Track sharedTimeline(String driver, String timeline) {
+        return new Track("fences: " + (driver == null ? "?" : driver), timeline == null ? "?" : timeline);
+    }
+
     /** Returns the track of the calling thread, for waits it makes. Context: any thread. */
     public static Track currentThread() {
         Thread t = Thread.currentThread();

@@ -4,6 +4,7 @@ import dev.uvgem.core.fence.Fence;
 import dev.uvgem.core.fence.FenceContext;
 import dev.uvgem.core.fence.FenceOps;
 import dev.uvgem.core.time.Clock;
+import dev.uvgem.core.trace.Track;
 import dev.uvgem.drivers.drm.DrmFile;
 import dev.uvgem.uapi.DrmMode;
 import dev.uvgem.uapi.Errno;
@@ -48,6 +49,9 @@ public final class Crtc extends ModeObject {
     private long fenceSeqno;
     private volatile FrameCapture lastFrame;
 
+    /** The trace track of the commits' waits for their plane fences. */
+    final Track commitTrack;
+
     Crtc(int id, Clock clock, DisplayMode mode, PropertyBlob modeBlob, ModeConfig config, Plane primary) {
         super(id, DrmMode.OBJECT_CRTC);
         this.clock = clock;
@@ -57,6 +61,7 @@ public final class Crtc extends ModeObject {
         this.primary = primary;
         this.vblank = new VblankTimer(clock, this, mode.frameDurationNanos());
         this.fenceOps = FenceOps.named(VkmsDriver.NAME, "CRTC:" + id + "-crtc-0");
+        this.commitTrack = new Track("display", "crtc-" + id + " commit");
     }
 
     /** Returns the kernel clock its vblanks run on. */

@@ -5,13 +5,10 @@ import dev.uvgem.core.fence.FenceCallback;
 import dev.uvgem.core.fence.container.FenceArray;
 import dev.uvgem.core.fence.container.FenceChain;
 import dev.uvgem.core.resv.ResvUsage;
-import dev.uvgem.core.trace.TraceEvent;
-import dev.uvgem.core.trace.TraceSink;
-import dev.uvgem.core.trace.Tracepoints;
-import dev.uvgem.core.trace.Track;
 import dev.uvgem.drivers.drm.DrmPendingEvent;
 import dev.uvgem.uapi.DrmEventVblank;
 import dev.uvgem.uapi.DrmMode;
+import dev.uvgem.uapi.Errno;
 
 /**
  * One commit queued on a CRTC, as a {@code drm_crtc_commit} with its event: the new primary-plane state (or none
@@ -53,7 +50,7 @@ final class PendingFlip {
         this.userData = userData;
         this.nonblocking = nonblocking;
         this.fenceDone = FenceCallback.of(f -> {
-            traceWait(f, false);
+            f.traceWaitEnd(crtc.commitTrack, 1);
             crtc.fencesSignalled(this);
         });
     }
@@ -98,34 +95,21 @@ final class PendingFlip {
      * <p>Context: any thread. Locking: the caller must not hold the CRTC's lock (the callback may run inline).
      */
     void watchFence() {
-        if (fence != null) {
-            traceWait(fence, true);
-        }
-        if (fence == null || fence.addCallback(fenceDone) != 0) {
-            if (fence != null) {
-                traceWait(fence, false);
-            }
+        if (fence == null) {
             crtc.fencesSignalled(this);
+            return;
         }
-    }
-
-    // The commit's wait for its plane fence as the dma_fence wait tracepoints, on the CRTC's commit track.
-    private void traceWait(Fence f, boolean start) {
-        TraceSink trace = Tracepoints.sink();
-        if (trace != null && f.clock() != null) {
-            Track waiter = new Track("display", "crtc-" + crtc.id() + " commit");
-            long now = f.clock().nanoTime();
-            trace.emit(
-                    start
-                            ? new TraceEvent.FenceWaitStart(now, f.traceRef(), waiter)
-                            : new TraceEvent.FenceWaitEnd(now, f.traceRef(), waiter, 1));
+        fence.traceWaitStart(crtc.commitTrack);
+        if (fence.addCallback(fenceDone) != 0) {
+            fence.traceWaitEnd(crtc.commitTrack, 1);
+            crtc.fencesSignalled(this);
         }
     }
 
     /** Stops waiting for the fence (an aborted commit). Context: any thread. Locking: none needed. */
     void unwatchFence() {
-        if (fence != null) {
-            fence.removeCallback(fenceDone);
+        if (fence != null && fence.removeCallback(fenceDone)) {
+            fence.traceWaitEnd(crtc.commitTrack, Errno.EINTR.negative());
         }
     }
 

@@ -2,10 +2,10 @@ package dev.uvgem.drivers.display;
 
 import dev.uvgem.drivers.drm.DrmDevice;
 import dev.uvgem.drivers.drm.DrmDriver;
+import dev.uvgem.drivers.drm.DrmDriverInfo;
 import dev.uvgem.drivers.drm.DrmFeature;
 import dev.uvgem.drivers.drm.DrmFile;
 import java.util.EnumSet;
-import java.util.Set;
 
 /**
  * The vkms driver's operations table, as vkms's {@code struct drm_driver}: a GEM and atomic modesetting driver
@@ -17,6 +17,16 @@ import java.util.Set;
 public final class VkmsDriver implements DrmDriver {
     /** The driver name VERSION reports and fences carry. */
     public static final String NAME = "vkms";
+
+    /** Name, description, date, version 1.0 and features. */
+    private static final DrmDriverInfo INFO = new DrmDriverInfo(
+            NAME,
+            "Virtual Kernel Mode Setting",
+            "20180514",
+            1,
+            0,
+            0,
+            EnumSet.of(DrmFeature.GEM, DrmFeature.MODESET, DrmFeature.ATOMIC));
 
     private final VkmsDevice device;
 
@@ -30,33 +40,8 @@ public final class VkmsDriver implements DrmDriver {
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String desc() {
-        return "Virtual Kernel Mode Setting";
-    }
-
-    @Override
-    public String date() {
-        return "20180514";
-    }
-
-    @Override
-    public int major() {
-        return 1;
-    }
-
-    @Override
-    public int minor() {
-        return 0;
-    }
-
-    @Override
-    public Set<DrmFeature> features() {
-        return EnumSet.of(DrmFeature.GEM, DrmFeature.MODESET, DrmFeature.ATOMIC);
+    public DrmDriverInfo info() {
+        return INFO;
     }
 
     /**

@@ -79,7 +79,7 @@ final class DrmCoreIoctls {
 
     /** VERSION: numbers, and each string written through its user pointer, truncated, with its full length. */
     static long version(DrmFile file, ByteBuffer data, Task task) {
-        DrmDriver d = file.device().driver();
+        DrmDriverInfo d = file.device().driver().info();
         DrmVersion v = DrmVersion.read(data);
         data.putInt(0, d.major()).putInt(4, d.minor()).putInt(8, d.patchlevel());
         copyField(task, data, 16, v.name(), v.nameLen(), d.name());
@@ -203,7 +203,7 @@ final class DrmCoreIoctls {
      */
     static long setVersion(DrmFile file, ByteBuffer data, Task task) {
         DrmDevice dev = file.device();
-        DrmDriver d = dev.driver();
+        DrmDriverInfo d = dev.driver().info();
         DrmSetVersion sv = DrmSetVersion.read(data);
         Errno err = null;
         synchronized (dev.masterLock()) {

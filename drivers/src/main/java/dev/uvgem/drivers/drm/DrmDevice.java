@@ -71,13 +71,13 @@ public final class DrmDevice {
      */
     public DrmDevice(DrmDriver driver, BufferAllocator allocator, DmaBufRegistry dmaBufs, int index) {
         this.driver = Objects.requireNonNull(driver, "driver");
-        this.features = Set.copyOf(driver.features());
+        this.features = driver.info().features();
         this.allocator = Objects.requireNonNull(allocator, "allocator");
         this.dmaBufs = Objects.requireNonNull(dmaBufs, "dmaBufs");
         this.primary = new DrmMinor(this, DrmMinor.Type.PRIMARY, index);
         this.render =
                 features.contains(DrmFeature.RENDER) ? new DrmMinor(this, DrmMinor.Type.RENDER, 128 + index) : null;
-        this.name = driver.name();
+        this.name = driver.info().name();
         this.clock = driver.clock();
         if (clock == null && (hasFeature(DrmFeature.SYNCOBJ) || hasFeature(DrmFeature.SYNCOBJ_TIMELINE))) {
             throw new IllegalArgumentException("a driver with sync objects must give the kernel clock: " + name);

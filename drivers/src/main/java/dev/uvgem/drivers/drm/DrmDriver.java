@@ -4,7 +4,6 @@ import dev.uvgem.core.time.Clock;
 import dev.uvgem.uapi.Errno;
 import dev.uvgem.uapi.ErrnoException;
 import java.util.List;
-import java.util.Set;
 
 /**
  * A DRM driver's operations table, as {@code struct drm_driver}: its identity, features, driver-private ioctls
@@ -13,25 +12,8 @@ import java.util.Set;
  * <p>Thread-safety: implementations must be safe for concurrent use by all files of all devices they drive.
  */
 public interface DrmDriver {
-    /** Returns the driver name reported by VERSION, e.g. {@code "vgem"}. */
-    String name();
-
-    /** Returns the description reported by VERSION. */
-    String desc();
-
-    /** Returns the date string reported by VERSION, e.g. {@code "20120112"}. */
-    String date();
-
-    /** Returns the major version. */
-    int major();
-
-    /** Returns the minor version. */
-    int minor();
-
-    /** Returns the patch level. */
-    default int patchlevel() {
-        return 0;
-    }
+    /** Returns the driver's name, description, date, version and features. */
+    DrmDriverInfo info();
 
     /**
      * Returns the kernel clock the driver and the DRM core's waits on its device run on; a driver declaring {@link
@@ -40,9 +22,6 @@ public interface DrmDriver {
     default Clock clock() {
         return null;
     }
-
-    /** Returns the features the driver supports. */
-    Set<DrmFeature> features();
 
     /**
      * Returns the driver's ioctl table: entry {@code i} serves ioctl number {@code DRM_COMMAND_BASE + i}; a null

@@ -323,6 +323,7 @@ public final class GemObject {
 
     @Override
     public String toString() {
-        return "gem[" + device.driver().name() + ", " + size + " bytes" + (isImported() ? ", imported" : "") + "]";
+        return "gem[" + device.driver().info().name() + ", " + size + " bytes" + (isImported() ? ", imported" : "")
+                + "]";
     }
 }

@@ -1,9 +1,12 @@
 package dev.uvgem.drivers.gpu;
 
 import dev.uvgem.core.fence.Fence;
+import dev.uvgem.core.fence.FenceCallback;
 import dev.uvgem.core.fence.FenceContext;
 import dev.uvgem.core.fence.FenceOps;
 import dev.uvgem.core.time.Clock;
+import dev.uvgem.core.trace.Tracepoints;
+import dev.uvgem.core.trace.Track;
 import dev.uvgem.drivers.sched.GpuSchedStat;
 import dev.uvgem.drivers.sched.GpuScheduler;
 import dev.uvgem.drivers.sched.SchedBackendOps;
@@ -13,6 +16,7 @@ import dev.uvgem.uapi.ErrnoException;
 import dev.uvgem.uapi.UvGpu;
 import dev.uvgem.uapi.UvGpuCmd;
 import java.lang.System.Logger.Level;
+import java.util.Map;
 import java.util.concurrent.Executor;
 
 /**
@@ -25,6 +29,9 @@ import java.util.concurrent.Executor;
  * counts the hang on its context and, at the context's ban limit, marks the entity guilty so that its queued jobs
  * are cancelled ({@code -ECANCELED}).
  *
+ * <p>Tracing: while a sink is attached, each job is a slice on the context's track ({@code "gpu"}, {@code "<ring>
+ * jobs"}) from the moment it reaches the ring to its hardware fence's signal.
+ *
  * <p>Thread-safety: safe for concurrent use; per-job state is guarded by the job.
  */
 final class GpuRing implements SchedBackendOps {
@@ -35,6 +42,7 @@ final class GpuRing implements SchedBackendOps {
     private final Executor engine;
     private final FenceOps hwOps;
     private final long hwContext = FenceContext.allocate();
+    private final Track jobs;
     private long hwSeqno;
 
     GpuRing(GpuContext ctx, String name, Clock clock, Executor engine) {
@@ -42,6 +50,7 @@ final class GpuRing implements SchedBackendOps {
         this.clock = clock;
         this.engine = engine;
         this.hwOps = FenceOps.named("uvgpu", name);
+        this.jobs = new Track("gpu", name + " jobs");
     }
 
     @Override
@@ -59,8 +68,22 @@ final class GpuRing implements SchedBackendOps {
             hw = Fence.create(clock, hwOps, hwContext, ++hwSeqno);
         }
         g.start(hw);
+        traceJob(hw);
         engine.execute(() -> step(g));
         return hw;
+    }
+
+    // The job on the hardware as a slice of the context's jobs track, from now to its hardware fence's signal.
+    private void traceJob(Fence hw) {
+        if (Tracepoints.sink() != null) {
+            long start = clock.nanoTime();
+            hw.addCallback(FenceCallback.of(f -> Tracepoints.slice(
+                    start,
+                    Math.max(start, f.timestamp()),
+                    jobs,
+                    "job " + f.seqno() + (f.error() != 0 ? " (error " + f.error() + ")" : ""),
+                    Map.of("hw_fence", f.traceRef().label(), "error", Integer.toString(f.error())))));
+        }
     }
 
     /** Resumes a job after its DURATION. Context: the clock's timer context. */

@@ -4,6 +4,7 @@ import dev.uvgem.core.time.Clock;
 import dev.uvgem.core.vfs.Task;
 import dev.uvgem.drivers.drm.DrmDevice;
 import dev.uvgem.drivers.drm.DrmDriver;
+import dev.uvgem.drivers.drm.DrmDriverInfo;
 import dev.uvgem.drivers.drm.DrmFeature;
 import dev.uvgem.drivers.drm.DrmFile;
 import dev.uvgem.drivers.drm.DrmIoctlDesc;
@@ -20,7 +21,6 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -43,6 +43,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * when idle.
  */
 public final class UvGpuDriver implements DrmDriver {
+    /**
+     * Name, description, date, version 1.0 and features: GEM, a render node, and sync objects (binary and timeline)
+     * from the DRM core, so an out-fence sync_file can be imported into a syncobj on the GPU's own file.
+     */
+    private static final DrmDriverInfo INFO = new DrmDriverInfo(
+            "uvgpu",
+            "uvgem virtual GPU",
+            "20261125",
+            1,
+            0,
+            0,
+            EnumSet.of(DrmFeature.GEM, DrmFeature.RENDER, DrmFeature.SYNCOBJ, DrmFeature.SYNCOBJ_TIMELINE));
+
     /** The hang timeout of a context created with {@code hang_timeout_ns = 0}. */
     public static final Duration DEFAULT_HANG_TIMEOUT = Duration.ofSeconds(2);
     /**
@@ -111,43 +124,14 @@ public final class UvGpuDriver implements DrmDriver {
     }
 
     @Override
-    public String name() {
-        return "uvgpu";
-    }
-
-    @Override
-    public String desc() {
-        return "uvgem virtual GPU";
-    }
-
-    @Override
-    public String date() {
-        return "20261125";
-    }
-
-    @Override
-    public int major() {
-        return 1;
-    }
-
-    @Override
-    public int minor() {
-        return 0;
+    public DrmDriverInfo info() {
+        return INFO;
     }
 
     /** Returns the kernel clock (hang timeouts, DURATION commands, the DRM core's syncobj waits). */
     @Override
     public Clock clock() {
         return clock;
-    }
-
-    /**
-     * GEM, a render node, and sync objects (binary and timeline) from the DRM core: an out-fence sync_file can be
-     * imported into a syncobj on the GPU's own file.
-     */
-    @Override
-    public Set<DrmFeature> features() {
-        return EnumSet.of(DrmFeature.GEM, DrmFeature.RENDER, DrmFeature.SYNCOBJ, DrmFeature.SYNCOBJ_TIMELINE);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.uvgem.core.fence.Fence;
 import dev.uvgem.core.fence.FenceCallback;
 import dev.uvgem.core.fence.FenceContext;
 import dev.uvgem.core.time.Clock;
+import dev.uvgem.core.trace.Track;
 import dev.uvgem.core.vfs.WaitQueue;
 import dev.uvgem.uapi.Errno;
 import java.time.Duration;
@@ -27,6 +28,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>There is no timeout on dependencies: a fence that never signals blocks the entity until its producer's own
  * timeout signals it (a vgem fence expires), as in Linux.
  *
+ * <p>Tracing: each dependency wait fires the fence wait tracepoints on the entity's track ({@code "gpu"}, {@code
+ * "sched_entity[...] waits"}), so the trace draws an arrow from the signal that unblocked the entity.
+ *
  * <p>Thread-safety: safe for concurrent use. Locking: the queue, {@code stopped} and {@code last_scheduled} are
  * guarded by the scheduler's lock; the dependency cursor is the scheduler's ordered work's.
  */
@@ -48,9 +52,13 @@ public final class SchedEntity {
     /** The fence the head job waits on, or null; cleared by {@link #dependencyCallback}. */
     private volatile Fence dependency;
 
+    /** The trace track of this entity's dependency waits, made once so that tracing off allocates nothing. */
+    private final Track waitTrack;
+
     private final FenceCallback dependencyCallback = new FenceCallback() {
         @Override
         protected void onSignal(Fence fence) {
+            fence.traceWaitEnd(waitTrack, 1);
             dependency = null;
             sched.wakeUp();
         }
@@ -64,6 +72,7 @@ public final class SchedEntity {
      */
     public SchedEntity(GpuScheduler sched) {
         this.sched = Objects.requireNonNull(sched, "sched");
+        this.waitTrack = new Track("gpu", this + " waits");
         sched.addEntity(this);
     }
 
@@ -164,9 +173,11 @@ public final class SchedEntity {
                 continue;
             }
             dependency = wait;
+            wait.traceWaitStart(waitTrack);
             if (wait.addCallback(dependencyCallback) == 0) {
                 return false;
             }
+            wait.traceWaitEnd(waitTrack, 1);
             dependency = null;
         }
         return true;
@@ -276,6 +287,7 @@ public final class SchedEntity {
         drained.wakeUp();
         Fence dep = dependency;
         if (dep != null && dep.removeCallback(dependencyCallback)) {
+            dep.traceWaitEnd(waitTrack, Errno.ESRCH.negative());
             dependency = null;
         }
         for (SchedJob job : killed) {
@@ -300,9 +312,12 @@ public final class SchedEntity {
 
         void next() {
             while (index < waits.size()) {
-                if (waits.get(index++).addCallback(this) == 0) {
+                Fence f = waits.get(index++);
+                f.traceWaitStart(waitTrack);
+                if (f.addCallback(this) == 0) {
                     return;
                 }
+                f.traceWaitEnd(waitTrack, 1);
             }
             job.scheduled().signal();
             job.finished().signalWithError(Errno.ESRCH.negative());
@@ -311,6 +326,7 @@ public final class SchedEntity {
 
         @Override
         protected void onSignal(Fence fence) {
+            fence.traceWaitEnd(waitTrack, 1);
             next();
         }
     }

@@ -6,6 +6,7 @@ import dev.uvgem.core.time.Clock;
 import dev.uvgem.core.vfs.Task;
 import dev.uvgem.drivers.drm.DrmDevice;
 import dev.uvgem.drivers.drm.DrmDriver;
+import dev.uvgem.drivers.drm.DrmDriverInfo;
 import dev.uvgem.drivers.drm.DrmDumb;
 import dev.uvgem.drivers.drm.DrmFeature;
 import dev.uvgem.drivers.drm.DrmFile;
@@ -22,7 +23,6 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * The vGEM driver, as {@code drivers/gpu/drm/vgem}: memory-backed GEM buffers created as dumb buffers, shared
@@ -35,6 +35,16 @@ import java.util.Set;
  * <p>Thread-safety: safe for concurrent use by any number of devices and files.
  */
 public final class VgemDriver implements DrmDriver {
+    /** Name, description, date, version 1.0 and features. */
+    private static final DrmDriverInfo INFO = new DrmDriverInfo(
+            "vgem",
+            "Virtual GEM provider",
+            "20120112",
+            1,
+            0,
+            0,
+            EnumSet.of(DrmFeature.GEM, DrmFeature.RENDER, DrmFeature.SYNCOBJ, DrmFeature.SYNCOBJ_TIMELINE));
+
     /** The fence timeout of the kernel driver: 10 seconds. */
     public static final Duration DEFAULT_FENCE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -85,40 +95,15 @@ public final class VgemDriver implements DrmDriver {
         return watchdog;
     }
 
+    @Override
+    public DrmDriverInfo info() {
+        return INFO;
+    }
+
     /** Returns the kernel clock. */
     @Override
     public Clock clock() {
         return clock;
-    }
-
-    @Override
-    public String name() {
-        return "vgem";
-    }
-
-    @Override
-    public String desc() {
-        return "Virtual GEM provider";
-    }
-
-    @Override
-    public String date() {
-        return "20120112";
-    }
-
-    @Override
-    public int major() {
-        return 1;
-    }
-
-    @Override
-    public int minor() {
-        return 0;
-    }
-
-    @Override
-    public Set<DrmFeature> features() {
-        return EnumSet.of(DrmFeature.GEM, DrmFeature.RENDER, DrmFeature.SYNCOBJ, DrmFeature.SYNCOBJ_TIMELINE);
     }
 
     @Override

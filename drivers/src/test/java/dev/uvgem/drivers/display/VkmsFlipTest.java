@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.uvgem.core.fence.Fence;
 import dev.uvgem.core.fence.FenceContext;
 import dev.uvgem.core.syncfile.SyncFile;
+import dev.uvgem.core.trace.TraceEvent;
+import dev.uvgem.core.trace.TraceRecorder;
+import dev.uvgem.core.trace.Track;
 import dev.uvgem.core.vfs.OpenFile;
 import dev.uvgem.drivers.drm.DrmTestKit;
 import dev.uvgem.uapi.Drm;
@@ -90,6 +93,30 @@ class VkmsFlipTest {
         assertThat(t.frames()).hasSize(2);
         assertThat(t.frames().get(1).fbId()).isEqualTo(b.fbId());
         assertThat(t.frames().get(1).fenceError()).isEqualTo(Errno.EIO.negative());
+    }
+
+    @Test
+    void thePlaneFenceWaitIsTracedOnTheCrtcsCommitTrackUntilTheSignal() {
+        VkmsTestKit.Frame a = t.frame(1);
+        VkmsTestKit.Frame b = t.frame(2);
+        t.setUp(a);
+        Fence in = Fence.create(t.k.clock, "test", "in", FenceContext.allocate(), 1);
+        List<TraceEvent> waits;
+        try (TraceRecorder rec = TraceRecorder.start()) {
+            int fd = t.k.task.install(SyncFile.open(in), 0);
+            VkmsTestKit.Props props = t.show(b.fbId()).set(t.vkms.plane().id(), t.config().inFenceFd, fd);
+            assertThat(t.atomic(t.card, DrmMode.ATOMIC_NONBLOCK, 0, props)).isZero();
+            t.k.clock.advance(Duration.ofMillis(3));
+            in.signal();
+            waits = rec.events().stream()
+                    .filter(e -> e instanceof TraceEvent.FenceWaitStart || e instanceof TraceEvent.FenceWaitEnd)
+                    .toList();
+        }
+        Track commit = new Track("display", "crtc-" + t.vkms.crtc().id() + " commit");
+        assertThat(waits).hasSize(2);
+        assertThat(waits.getFirst()).isInstanceOf(TraceEvent.FenceWaitStart.class);
+        assertThat(waits.getLast()).isEqualTo(new TraceEvent.FenceWaitEnd(in.timestamp(), in.traceRef(), commit, 1));
+        assertThat(((TraceEvent.FenceWaitStart) waits.getFirst()).waiter()).isEqualTo(commit);
     }
 
     @Test

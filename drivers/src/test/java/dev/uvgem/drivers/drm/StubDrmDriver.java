@@ -10,18 +10,12 @@ import java.util.Set;
  *
  * <p>Thread-safety: immutable.
  *
- * @param name the driver name
- * @param desc its description
- * @param date its date
- * @param major its major version
- * @param minor its minor version
+ * @param info its name, description, date, version and features
  * @param clock the kernel clock, or null for none (as {@link DrmDriver#clock()} defaults)
- * @param features the features the driver claims
  */
-record StubDrmDriver(String name, String desc, String date, int major, int minor, Clock clock, Set<DrmFeature> features)
-        implements DrmDriver {
+record StubDrmDriver(DrmDriverInfo info, Clock clock) implements DrmDriver {
     /** A driver "test", dated "0", version 1.0, with {@code clock} and {@code features}. */
     static StubDrmDriver of(String name, Clock clock, Set<DrmFeature> features) {
-        return new StubDrmDriver(name, "test", "0", 1, 0, clock, features);
+        return new StubDrmDriver(new DrmDriverInfo(name, "test", "0", 1, 0, 0, features), clock);
     }
 }

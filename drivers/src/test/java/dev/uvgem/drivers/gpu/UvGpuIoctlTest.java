@@ -51,7 +51,7 @@ class UvGpuIoctlTest {
         assertThat(UvGpu.IOCTL_SUBMIT).isEqualTo(0xC0306442);
         assertThat(UvGpu.IOCTL_RESET_STATS).isEqualTo(0xC0286443);
         assertThat(UvGpu.IOCTL_BO_CREATE).isEqualTo(0xC0186444);
-        assertThat(t.gpu.driver().name()).isEqualTo("uvgpu");
+        assertThat(t.gpu.driver().info().name()).isEqualTo("uvgpu");
         assertThat(t.gpu.render().name()).isEqualTo("renderD130");
     }
 

@@ -7,6 +7,9 @@ import dev.uvgem.core.fence.Fence;
 import dev.uvgem.core.fence.FenceContext;
 import dev.uvgem.core.testsupport.Threads;
 import dev.uvgem.core.time.VirtualClock;
+import dev.uvgem.core.trace.TraceEvent;
+import dev.uvgem.core.trace.TraceRecorder;
+import dev.uvgem.core.trace.Track;
 import dev.uvgem.drivers.vgem.VgemFence;
 import dev.uvgem.uapi.Errno;
 import dev.uvgem.uapi.ErrnoException;
@@ -78,6 +81,33 @@ class GpuSchedulerTest {
         backend.complete(job, 0);
         assertThat(job.finished().status()).isEqualTo(1);
         assertThat(backend.freed).containsExactly(job);
+    }
+
+    @Test
+    void eachDependencyWaitFiresTheWaitTracepointsOnTheEntitysTrack() {
+        SchedEntity e = new SchedEntity(scheduler());
+        Fence d1 = foreign();
+        Fence d2 = foreign();
+        List<TraceEvent> waits;
+        long t0 = clock.nanoTime();
+        try (TraceRecorder rec = TraceRecorder.start()) {
+            push(e, d1, d2);
+            clock.advanceNanos(10);
+            d1.signal();
+            clock.advanceNanos(10);
+            d2.signal();
+            waits = rec.events().stream()
+                    .filter(ev -> ev instanceof TraceEvent.FenceWaitStart || ev instanceof TraceEvent.FenceWaitEnd)
+                    .toList();
+        }
+        Track track = new Track("gpu", e + " waits");
+        assertThat(waits)
+                .containsExactly(
+                        new TraceEvent.FenceWaitStart(t0, d1.traceRef(), track),
+                        new TraceEvent.FenceWaitEnd(t0 + 10, d1.traceRef(), track, 1),
+                        new TraceEvent.FenceWaitStart(t0 + 10, d2.traceRef(), track),
+                        new TraceEvent.FenceWaitEnd(t0 + 20, d2.traceRef(), track, 1));
+        assertThat(backend.ran).hasSize(1);
     }
 
     @Test
