@@ -33,7 +33,9 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * The seed's deferred renderer, end to end in one embedded kernel: a renderer process draws frames on several
+ * The seed's deferred renderer, end to end in one embedded kernel ({@link #run(DemoOptions, Consumer)}) or as a
+ * client of a daemon against a display in another process ({@link #run(DemoOptions, Uvgem, Function, Consumer)},
+ * {@link SocketRenderer}): a renderer process draws frames on several
  * threads into a ring of vgem buffers. For each frame it first waits for its buffer to leave the screen, attaches a
  * WRITE fence, and queues the page flip at once (to the compositor, which commits it to the virtual KMS display,
  * {@link KmsScanout}); a renderer thread then draws the frame and signals the fence when
