@@ -73,6 +73,7 @@ class DemoCommandTest {
                 .isZero();
         assertThat(out.toString())
                 .contains("8 frames presented in submission order")
+                .containsPattern("drawing finished order: \\[[0-24-7, ]+]; never finished: frames \\[3]")
                 .containsPattern("fences not signalled in time expired after 20\\d\\d ms and the display recovered:"
                         + " frames \\[3]")
                 .contains("hung GPU jobs recovered by the scheduler's timeout: frames [5]");
@@ -80,6 +81,10 @@ class DemoCommandTest {
         JsonNode summary = json("summary.json");
         assertThat(summary.get("in_order").asBoolean()).isTrue();
         assertThat(summary.get("expired_fences")).extracting(JsonNode::asInt).containsExactly(3);
+        assertThat(summary.get("never_finished")).extracting(JsonNode::asInt).containsExactly(3);
+        assertThat(summary.get("finished_order"))
+                .extracting(JsonNode::asInt)
+                .containsExactlyInAnyOrder(0, 1, 2, 4, 5, 6, 7);
         assertThat(summary.get("gpu_hangs_recovered"))
                 .extracting(JsonNode::asInt)
                 .containsExactly(5);
@@ -216,6 +221,7 @@ class DemoCommandTest {
         JsonNode summary = json("summary.json");
         assertThat(summary.get("in_order").asBoolean()).isTrue();
         assertThat(summary.get("expired_fences")).extracting(JsonNode::asInt).containsExactly(2);
+        assertThat(summary.get("never_finished")).extracting(JsonNode::asInt).containsExactly(2);
         List<JsonNode> frames = list(summary.get("presented"));
         assertThat(frames).extracting(f -> f.get("frame").asInt()).containsExactly(0, 1, 2, 3);
         assertThat(frames)
