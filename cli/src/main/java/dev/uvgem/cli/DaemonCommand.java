@@ -70,7 +70,11 @@ final class DaemonCommand implements Callable<Integer> {
 
     @Option(
             names = "--debugfs",
-            description = "Lets admin connections open the debugfs paths (sw_sync, dma_buf/bufinfo, sync/info).")
+            description =
+                    "Lets admin connections open the debugfs paths: sw_sync, dma_buf/bufinfo, sync/info and uvgem's"
+                            + " listings uvgem/buffers, uvgem/fences and uvgem/stuck_fences (what `uvgem bufs` and"
+                            + " `uvgem fences` read); and enables the admin-only vgem attach flag UVGEM_FENCE_NO_EXPIRY (a"
+                            + " fence that never expires, for testing hang detection; EINVAL without --debugfs).")
     private boolean debugfs;
 
     @Option(

@@ -117,6 +117,8 @@ class DaemonCommandTest {
                 .contains("--admin-socket=PATH")
                 .contains("--fence-timeout=DURATION")
                 .contains("--debugfs")
+                .containsIgnoringWhitespaces("uvgem/buffers, uvgem/fences and uvgem/stuck_fences")
+                .containsIgnoringWhitespaces("admin-only vgem attach flag UVGEM_FENCE_NO_EXPIRY")
                 .contains("--allow-other-users")
                 .contains("--max-open-fds=N")
                 .contains("--max-buffers=N")

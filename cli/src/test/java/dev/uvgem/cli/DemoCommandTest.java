@@ -73,6 +73,7 @@ class DemoCommandTest {
                 .isZero();
         assertThat(out.toString())
                 .contains("8 frames presented in submission order")
+                .containsPattern("drawing finished order: \\[[0-24-7, ]+]; never finished: frames \\[3]")
                 .containsPattern("fences not signalled in time expired after 20\\d\\d ms and the display recovered:"
                         + " frames \\[3]")
                 .contains("hung GPU jobs recovered by the scheduler's timeout: frames [5]");
@@ -80,6 +81,10 @@ class DemoCommandTest {
         JsonNode summary = json("summary.json");
         assertThat(summary.get("in_order").asBoolean()).isTrue();
         assertThat(summary.get("expired_fences")).extracting(JsonNode::asInt).containsExactly(3);
+        assertThat(summary.get("never_finished")).extracting(JsonNode::asInt).containsExactly(3);
+        assertThat(summary.get("finished_order"))
+                .extracting(JsonNode::asInt)
+                .containsExactlyInAnyOrder(0, 1, 2, 4, 5, 6, 7);
         assertThat(summary.get("gpu_hangs_recovered"))
                 .extracting(JsonNode::asInt)
                 .containsExactly(5);
@@ -116,8 +121,11 @@ class DemoCommandTest {
         List<String> tracks = tracks(trace);
         assertThat(tracks).contains("display/compositor", "renderer/submit");
         assertThat(tracks)
+                .anyMatch(t -> t.matches("display/crtc-\\d+ vblank"))
+                .anyMatch(t -> t.matches("display/crtc-\\d+ flips"))
                 .anyMatch(t -> t.matches("display/crtc-\\d+ scanout"))
                 .anyMatch(t -> t.matches("display/crtc-\\d+ commit"));
+        new DemoTrace(trace).assertDisplayDriverTracks(8);
         new DemoTrace(trace).assertOneTrackPerVgemTimeline(8);
         new DemoTrace(trace).assertFlowsFromSignalsToWaits(frames.size());
         assertThat(tracks)
@@ -128,7 +136,8 @@ class DemoCommandTest {
                 .map(e -> e.get("name").asText())
                 .toList();
         assertThat(names)
-                .contains("flip done: frame 0", "render frame 0", "hang on frame 3", "frame 6", "commit frame 7");
+                .contains("flip queued: frame 0", "render frame 0", "hang on frame 3", "commit frame 7")
+                .doesNotContain("flip done: frame 0", "frame 6"); // the driver's scan-out track says it
         assertThat(names).anyMatch(n -> n.startsWith("stuck fence")).anyMatch(n -> n.startsWith("expired"));
         assertThat(names).filteredOn(n -> n.startsWith("wait ")).isNotEmpty();
 
@@ -212,6 +221,7 @@ class DemoCommandTest {
         JsonNode summary = json("summary.json");
         assertThat(summary.get("in_order").asBoolean()).isTrue();
         assertThat(summary.get("expired_fences")).extracting(JsonNode::asInt).containsExactly(2);
+        assertThat(summary.get("never_finished")).extracting(JsonNode::asInt).containsExactly(2);
         List<JsonNode> frames = list(summary.get("presented"));
         assertThat(frames).extracting(f -> f.get("frame").asInt()).containsExactly(0, 1, 2, 3);
         assertThat(frames)

@@ -1,12 +1,15 @@
 package dev.uvgem.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -14,7 +17,7 @@ import java.util.stream.StreamSupport;
  * What the demo's Chrome trace must show a person opening it in Perfetto: one track per timeline name for vgem's
  * fences (each has a context of its own), every fence's life with its identity, and flow arrows that start inside
  * a signal slice and end inside the wait that signal ended, at least one per presented frame (the compositor's
- * wait for each flip).
+ * wait for each flip), and the display driver's vblank, flip and scan-out tracks.
  */
 final class DemoTrace {
     private final JsonNode events;
@@ -66,6 +69,44 @@ final class DemoTrace {
                 .filteredOn(e -> track(e).startsWith("tasks/compositor-flip"))
                 .as("one flip wait per presented frame")
                 .hasSize(frames);
+    }
+
+    /**
+     * Asserts the display driver's own tracks: an instant per vblank on {@code crtc-N vblank} in increasing order,
+     * and on {@code crtc-N flips} and {@code crtc-N scanout} one slice per presented frame, in the order of the
+     * commits' user data (the demo's frame numbers, {@code 0..frames-1}), each frame on screen from its flip on.
+     */
+    void assertDisplayDriverTracks(int frames) {
+        List<JsonNode> vblanks = onTrack("display/crtc-\\d+ vblank", "i");
+        assertThat(vblanks).hasSizeGreaterThanOrEqualTo(frames);
+        assertThat(vblanks)
+                .extracting(e -> e.get("args").get("vblank").asLong())
+                .isSorted()
+                .doesNotHaveDuplicates();
+        List<JsonNode> flips = onTrack("display/crtc-\\d+ flips", "X");
+        List<JsonNode> scanouts = onTrack("display/crtc-\\d+ scanout", "X");
+        List<Integer> order = IntStream.range(0, frames).boxed().toList();
+        assertThat(flips)
+                .extracting(e -> e.get("args").get("user_data").asInt())
+                .isEqualTo(order);
+        assertThat(scanouts)
+                .extracting(e -> e.get("args").get("user_data").asInt())
+                .isEqualTo(order);
+        for (int i = 0; i < frames; i++) {
+            JsonNode flip = flips.get(i);
+            assertThat(scanouts.get(i).get("ts").asDouble())
+                    .as("frame %d is on screen from the end of its flip", i)
+                    .isEqualTo(flip.get("ts").asDouble() + flip.get("dur").asDouble(), within(0.002));
+            assertThat(scanouts.get(i).get("args").get("vblank").asText())
+                    .isEqualTo(flip.get("args").get("vblank").asText());
+        }
+    }
+
+    // The events of phase ph on the track matching trackPattern, in time order.
+    private List<JsonNode> onTrack(String trackPattern, String ph) {
+        return select(e -> ph(e, ph) && track(e).matches(trackPattern))
+                .sorted(Comparator.comparingDouble(e -> e.get("ts").asDouble()))
+                .toList();
     }
 
     private String track(JsonNode e) {

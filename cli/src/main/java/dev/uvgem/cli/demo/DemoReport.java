@@ -17,7 +17,8 @@ public final class DemoReport {
     /**
      * Prints the table: one row per presented frame with when its flip was queued, when its fence signalled,
      * when and at which vblank it was shown, and how its fence ended; then the totals, with how long an expired
-     * fence lived as measured (the kernel's expiry, which with {@code --socket} is the daemon's).
+     * fence lived as measured (the kernel's expiry, which with {@code --socket} is the daemon's), the order in
+     * which frames finished drawing and the frames that never did (a hung frame is not among the finished).
      *
      * <p>Context: any thread; writes to {@code out}.
      */
@@ -38,11 +39,12 @@ public final class DemoReport {
                     f.fenceError() != 0 ? " (" + f.fenceError() + ")" : "");
         }
         out.printf(
-                "%d frames presented %s in %.0f ms; render completion order: %s%n",
+                "%d frames presented %s in %.0f ms; drawing finished order: %s%s%n",
                 r.presented().size(),
                 r.inOrder() ? "in submission order" : "OUT OF ORDER",
                 ms(r.durationNanos()),
-                abbreviate(r.completionOrder()));
+                abbreviate(r.finishedOrder()),
+                r.neverFinished().isEmpty() ? "" : "; never finished: frames " + r.neverFinished());
         if (!r.expiredFences().isEmpty()) {
             out.printf(
                     "fences not signalled in time expired after %.0f ms and the display recovered: frames %s%n",
@@ -55,7 +57,11 @@ public final class DemoReport {
         out.flush();
     }
 
-    /** Returns the summary JSON: the frames in presentation order with their timings (ms), and the totals. */
+    /**
+     * Returns the summary JSON: the frames in presentation order with their timings (ms), and the totals; {@code
+     * finished_order} is the order in which frames finished drawing (their fence signalled), {@code
+     * never_finished} the frames whose fence was never signalled (a {@code --hang-frame}).
+     */
     public static String json(DemoResult r) {
         String frames = r.presented().stream()
                 .map(f -> new JsonText()
@@ -78,7 +84,8 @@ public final class DemoReport {
                         .raw(
                                 "fence_expired_after_ms",
                                 r.measuredExpiryNanos() < 0 ? "null" : num(r.measuredExpiryNanos()))
-                        .raw("completion_order", r.completionOrder().toString())
+                        .raw("finished_order", r.finishedOrder().toString())
+                        .raw("never_finished", r.neverFinished().toString())
                         .raw("expired_fences", r.expiredFences().toString())
                         .raw("gpu_hangs_recovered", r.gpuHangsRecovered().toString())
                         .raw("presented", frames)

@@ -8,7 +8,8 @@ import java.util.List;
  * <p>Thread-safety: immutable.
  *
  * @param presented the frames in presentation order
- * @param completionOrder the frames in the order the renderer finished them (signalled, or gave up on a hung one)
+ * @param completionOrder the frames in the order the renderer threads were done with them: each signalled its
+ *     fence, except a hung frame's, whose fence was never signalled ({@link #finishedOrder} leaves it out)
  * @param expiredFences the frames whose fence the renderer never signalled and that expired (a late FENCE_SIGNAL
  *     then said ETIMEDOUT)
  * @param gpuHangsRecovered the frames whose GPU job hung and was recovered by the scheduler's timeout
@@ -35,6 +36,24 @@ public record DemoResult(
         completionOrder = List.copyOf(completionOrder);
         expiredFences = List.copyOf(expiredFences);
         gpuHangsRecovered = List.copyOf(gpuHangsRecovered);
+    }
+
+    /**
+     * Returns the frames whose drawing finished (the renderer signalled their fence), in the order it did: the
+     * completion order without the frames that never finished.
+     */
+    public List<Integer> finishedOrder() {
+        List<Integer> never = neverFinished();
+        return completionOrder.stream().filter(f -> !never.contains(f)).toList();
+    }
+
+    /** Returns the presented frames whose fence the renderer never signalled (a hung frame), in frame order. */
+    public List<Integer> neverFinished() {
+        return presented.stream()
+                .filter(f -> f.renderedAt() < 0)
+                .map(FrameStats::frame)
+                .sorted()
+                .toList();
     }
 
     /** Returns whether the frames were presented exactly in submission order. */

@@ -21,7 +21,8 @@ import java.util.concurrent.LinkedBlockingQueue;
  * keeps the flip queue. KMS has one commit in flight per crtc, so the queue lives here, as in any compositor: a
  * flip thread commits each frame as soon as the previous one is on screen, with implicit sync — the kernel waits
  * for the buffer's write fences (vgem's, the GPU's) and flips at the first vblank after. The display's capture hook
- * (the vkms CRC capture) reports each presented frame with its pixels.
+ * (the vkms CRC capture) reports each presented frame with its pixels. The trace's vblank, flip and scan-out
+ * tracks are the display driver's; this class traces only the compositor's own queue and commits.
  *
  * <p>Thread-safety: safe for concurrent use. Locking: the FIFO of committed frames is guarded by the object's
  * monitor; the flip thread waits for each commit's out-fence with no lock held.
@@ -39,12 +40,10 @@ final class KmsScanout implements Scanout {
     private final Map<Integer, Integer> framebuffers = new HashMap<>(); // renderer dma-buf fd -> fb id; flip thread
     private final BlockingQueue<int[]> queue = new LinkedBlockingQueue<>(); // {frame, fb}
     private final ArrayDeque<Integer> committed = new ArrayDeque<>(); // guarded by this
-    private final Track crtc;
     private final Thread flipper;
     private int commits; // guarded by this
     private int delivered; // guarded by this: frames handed to the listener
     private int onScreen = -1; // guarded by this
-    private long onScreenSince; // guarded by this
 
     /**
      * Opens the display as {@code compositor} (its DRM master) and starts the flip thread.
@@ -57,7 +56,6 @@ final class KmsScanout implements Scanout {
         this.display = compositor.openDisplay();
         this.device = device;
         this.listener = listener;
-        this.crtc = new Track("display", "crtc-" + display.crtcId() + " scanout");
         device.onPresent(capture);
         this.flipper = Thread.ofPlatform().name("compositor-flip").start(this::flipLoop);
     }
@@ -112,11 +110,7 @@ final class KmsScanout implements Scanout {
                 return; // not one of ours
             }
             previous = onScreen;
-            if (previous >= 0) {
-                Tracepoints.slice(onScreenSince, c.timestampNanos(), crtc, "frame " + previous, Map.of());
-            }
             onScreen = frame;
-            onScreenSince = c.timestampNanos();
             p = new Presented(
                     frame,
                     c.sequence(),
@@ -124,11 +118,6 @@ final class KmsScanout implements Scanout {
                     c.fenceError(),
                     c.scanout().toArgb());
         }
-        Tracepoints.instant(
-                c.timestampNanos(),
-                crtc,
-                "flip done: frame " + p.frame(),
-                Map.of("vblank", Long.toString(c.sequence()), "crc", Long.toHexString(c.crc())));
         if (previous >= 0) {
             listener.released(previous);
         }
@@ -150,11 +139,6 @@ final class KmsScanout implements Scanout {
             }
         }
         device.removePresentListener(capture);
-        synchronized (this) {
-            if (onScreen >= 0) {
-                Tracepoints.slice(onScreenSince, clock.nanoTime(), crtc, "frame " + onScreen, Map.of());
-            }
-        }
         framebuffers.values().forEach(display::removeFramebuffer);
         display.close();
     }

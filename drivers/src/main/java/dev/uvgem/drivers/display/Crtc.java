@@ -28,6 +28,9 @@ import java.util.concurrent.locks.LockSupport;
  * after its fence signalled. A nonblocking commit while any commit is queued is EBUSY (the newest commit has not
  * reached flip_done); a blocking commit waits behind the others.
  *
+ * <p>Tracing ({@link DisplayTrace}): each vblank the handler runs for, each commit from queueing to flip-complete,
+ * and each presented frame's time on screen.
+ *
  * <p>Thread-safety: safe for concurrent use. Locking: the CRTC's lock (the output lock) guards the queue, the plane
  * state swap, the vblank events and waiters and the timer's armed flag. Events are sent, fences signalled and
  * listeners called after it is dropped.
@@ -48,6 +51,12 @@ public final class Crtc extends ModeObject {
     private final long fenceContext = FenceContext.allocate();
     private long fenceSeqno;
     private volatile FrameCapture lastFrame;
+    private final DisplayTrace trace;
+    // The frame on screen, for its scan-out trace slice (fb 0: none); guarded by the lock.
+    private int scanFb;
+    private long scanSince;
+    private long scanSequence;
+    private long scanUserData;
 
     /** The trace track of the commits' waits for their plane fences. */
     final Track commitTrack;
@@ -62,6 +71,7 @@ public final class Crtc extends ModeObject {
         this.vblank = new VblankTimer(clock, this, mode.frameDurationNanos());
         this.fenceOps = FenceOps.named(VkmsDriver.NAME, "CRTC:" + id + "-crtc-0");
         this.commitTrack = new Track("display", "crtc-" + id + " commit");
+        this.trace = new DisplayTrace(id);
     }
 
     /** Returns the kernel clock its vblanks run on. */
@@ -352,6 +362,10 @@ public final class Crtc extends ModeObject {
         List<VblankEvent> due = new ArrayList<>();
         List<Thread> waiters;
         long seq;
+        int endedFb = 0;
+        long endedSince = 0;
+        long endedSequence = 0;
+        long endedUserData = 0;
         synchronized (lock) {
             seq = vblank.count();
             PendingFlip head = commits.peekFirst();
@@ -365,6 +379,16 @@ public final class Crtc extends ModeObject {
                 scanned = primary.stateLocked();
                 if (scanned.fb() != null) {
                     scanned.fb().get();
+                }
+                if (head.state() != null) {
+                    endedFb = scanFb;
+                    endedSince = scanSince;
+                    endedSequence = scanSequence;
+                    endedUserData = scanUserData;
+                    scanFb = scanned.fb() == null ? 0 : scanned.fb().id();
+                    scanSince = vblank.time(seq);
+                    scanSequence = seq;
+                    scanUserData = head.userData();
                 }
                 PendingFlip next = commits.peekFirst();
                 if (next != null && next.fencesSignalled) {
@@ -389,6 +413,10 @@ public final class Crtc extends ModeObject {
             }
         }
         long ts = vblank.time(seq);
+        trace.vblank(seq, ts);
+        if (endedFb != 0) {
+            trace.scanout(endedSince, ts, endedFb, endedUserData, endedSequence);
+        }
         if (flipped != null) {
             present(flipped, scanned, seq, ts);
             if (replaced != null && replaced.fb() != null) {
@@ -414,6 +442,7 @@ public final class Crtc extends ModeObject {
             }
         }
         lastFrame = frame;
+        trace.flip(flip.queuedAt(), ts, frame.fbId(), flip.userData(), seq, frame.crc());
         flip.sendEvent(seq, ts);
         Thread waiter;
         synchronized (lock) {
@@ -435,12 +464,26 @@ public final class Crtc extends ModeObject {
      */
     void disablePlaneUsing(Framebuffer fb) {
         PlaneState replaced = null;
+        boolean wasScanned = false;
+        long since = 0;
+        long sequence = 0;
+        long userData = 0;
         synchronized (lock) {
             if (primary.stateLocked().fb() == fb) {
                 replaced = primary.swapStateLocked(PlaneState.OFF);
+                if (scanFb == fb.id()) {
+                    wasScanned = true;
+                    since = scanSince;
+                    sequence = scanSequence;
+                    userData = scanUserData;
+                    scanFb = 0;
+                }
             }
         }
         if (replaced != null) {
+            if (wasScanned) {
+                trace.scanout(since, clock.nanoTime(), fb.id(), userData, sequence);
+            }
             fb.release();
         }
     }

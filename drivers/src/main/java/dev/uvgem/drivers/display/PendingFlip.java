@@ -31,6 +31,7 @@ final class PendingFlip {
     private final long userData;
     private final boolean nonblocking;
     private final FenceCallback fenceDone;
+    private final long queuedAt;
     boolean fencesSignalled;
     long programmedAt = -1;
     boolean done;
@@ -49,6 +50,7 @@ final class PendingFlip {
         this.event = event;
         this.userData = userData;
         this.nonblocking = nonblocking;
+        this.queuedAt = crtc.clock().nanoTime();
         this.fenceDone = FenceCallback.of(f -> {
             f.traceWaitEnd(crtc.commitTrack, 1);
             crtc.fencesSignalled(this);
@@ -79,6 +81,16 @@ final class PendingFlip {
 
     PlaneState state() {
         return state;
+    }
+
+    /** Returns the kernel clock's time the commit was made, where its trace slice starts. */
+    long queuedAt() {
+        return queuedAt;
+    }
+
+    /** Returns the user data of its FLIP_COMPLETE event. */
+    long userData() {
+        return userData;
     }
 
     boolean isNonblocking() {

@@ -120,6 +120,63 @@ class VkmsFlipTest {
     }
 
     @Test
+    void vblanksFlipsAndScanoutsAreTracedOnTheCrtcsDisplayTracksInOrder() {
+        VkmsTestKit.Frame a = t.frame(1);
+        VkmsTestKit.Frame b = t.frame(2);
+        String crtc = "display/crtc-" + t.vkms.crtc().id();
+        List<TraceEvent> events;
+        long flipQueued;
+        try (TraceRecorder rec = TraceRecorder.start()) {
+            t.setUp(a);
+            t.k.clock.advance(Duration.ofMillis(3));
+            flipQueued = t.k.clock.nanoTime();
+            assertThat(t.pageFlip(t.card, b.fbId(), DrmMode.PAGE_FLIP_EVENT, 77))
+                    .isZero();
+            t.nextVblank();
+            t.k.clock.advance(Duration.ofMillis(2));
+            assertThat(t.k.call(t.card, DrmMode.IOCTL_RMFB, buf -> buf.putInt(0, b.fbId()))
+                            .ret())
+                    .isZero();
+            events = rec.events().stream()
+                    .filter(e -> e instanceof TraceEvent.Instant || e instanceof TraceEvent.Slice)
+                    .toList();
+        }
+        List<FrameCapture> frames = t.frames();
+        assertThat(frames).hasSize(2);
+        FrameCapture first = frames.get(0);
+        FrameCapture second = frames.get(1);
+        long removed = second.timestampNanos() + Duration.ofMillis(2).toNanos();
+        assertThat(events)
+                .extracting(e -> describe(e))
+                .containsExactly(
+                        crtc + " vblank: vblank " + first.sequence() + " @" + first.timestampNanos(),
+                        crtc + " flips: flip fb " + a.fbId() + " @" + first.timestampNanos(),
+                        crtc + " vblank: vblank " + second.sequence() + " @" + second.timestampNanos(),
+                        crtc + " scanout: fb " + a.fbId() + " @" + second.timestampNanos(),
+                        crtc + " flips: flip fb " + b.fbId() + " @" + second.timestampNanos(),
+                        crtc + " scanout: fb " + b.fbId() + " @" + removed);
+        TraceEvent.Slice flip = (TraceEvent.Slice) events.get(4);
+        assertThat(flip.timestamp()).as("from the commit").isEqualTo(flipQueued);
+        assertThat(flip.args())
+                .containsEntry("user_data", "77")
+                .containsEntry("vblank", Long.toString(second.sequence()))
+                .containsEntry("crc", Long.toHexString(second.crc()));
+        TraceEvent.Slice shownA = (TraceEvent.Slice) events.get(3);
+        assertThat(shownA.timestamp()).as("on screen since its flip").isEqualTo(first.timestampNanos());
+        assertThat(((TraceEvent.Slice) events.get(5)).timestamp()).isEqualTo(second.timestampNanos());
+    }
+
+    // "group/track: name @end" of a driver instant or slice (a slice's end, an instant's time).
+    private static String describe(TraceEvent e) {
+        return switch (e) {
+            case TraceEvent.Instant i ->
+                i.track().group() + "/" + i.track().name() + ": " + i.name() + " @" + i.timestamp();
+            case TraceEvent.Slice s -> s.track().group() + "/" + s.track().name() + ": " + s.name() + " @" + s.end();
+            default -> throw new AssertionError(e);
+        };
+    }
+
+    @Test
     void theOutFenceSignalsAtTheFlipStampedWithTheVblankTime() {
         VkmsTestKit.Frame a = t.frame(1);
         t.setClientCap(t.card, DrmMode.CLIENT_CAP_ATOMIC, 1);
