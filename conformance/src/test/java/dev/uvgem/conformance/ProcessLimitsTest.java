@@ -178,7 +178,7 @@ class ProcessLimitsTest {
     }
 
     @Test
-    void aProcessAtEveryLimitLeavesAnotherWorking() {
+    void aProcessAtEveryLimitLeavesAnotherWorking() throws Exception {
         Syscalls hostile = env.process("hostile", false).syscalls();
         int hfd = drmOpenDriver(hostile);
         List<VgemBo> hoard = createPages(hostile, hfd, MAX_BUFFERS, PAGES / MAX_BUFFERS);
@@ -193,17 +193,25 @@ class ProcessLimitsTest {
         assertErrno(hostile.open(Uvgem.CARD0, O_RDWR), Errno.EMFILE);
 
         // While the hostile process keeps hammering at its limits from another thread, the other process works.
+        // The other starts only once the hostile thread has hit every limit: a thread not yet scheduled hammers
+        // nothing, and the other's rounds may all be over before it runs.
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong refusals = new AtomicLong();
-        CompletableFuture<Void> hammer = CompletableFuture.runAsync(() -> {
-            while (!stop.get()) {
-                assertErrno(tryVgemCreate(hostile, hfd, pages(1)), Errno.ENOMEM);
-                assertErrno(tryVgemFenceAttach(hostile, hfd, hoard.getLast().handle, 0, 0), Errno.ENOSPC);
-                assertErrno(hostile.open(Uvgem.CARD0, O_RDWR), Errno.EMFILE);
-                refusals.addAndGet(3);
-            }
-        });
+        CompletableFuture<Void> atEveryLimit = new CompletableFuture<>(); // a one-shot latch
+        CompletableFuture<Void> hammer = CompletableFuture.runAsync(
+                () -> {
+                    do {
+                        assertErrno(tryVgemCreate(hostile, hfd, pages(1)), Errno.ENOMEM);
+                        assertErrno(tryVgemFenceAttach(hostile, hfd, hoard.getLast().handle, 0, 0), Errno.ENOSPC);
+                        assertErrno(hostile.open(Uvgem.CARD0, O_RDWR), Errno.EMFILE);
+                        refusals.addAndGet(3);
+                        atEveryLimit.complete(null);
+                    } while (!stop.get());
+                },
+                r -> Thread.ofPlatform().name("hostile").start(r));
         try {
+            // Rethrows a hostile call that did not get its errno; times out if the thread never ran.
+            CompletableFuture.anyOf(atEveryLimit, hammer).get(10, TimeUnit.SECONDS);
             Syscalls other = env.process("other", false).syscalls();
             int fd = drmOpenDriver(other);
             for (int round = 0; round < 20; round++) {
@@ -222,7 +230,7 @@ class ProcessLimitsTest {
             stop.set(true);
         }
         hammer.join(); // rethrows a hostile call that did not get its errno
-        assertThat(refusals.get()).isPositive();
+        assertThat(refusals.get()).as("refusals while the other worked").isGreaterThanOrEqualTo(3);
     }
 
     /** Creates {@code count} buffers of {@code pages} pages each. */

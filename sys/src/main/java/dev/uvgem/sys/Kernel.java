@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -172,7 +173,8 @@ public final class Kernel implements AutoCloseable {
     /**
      * Puts {@code file} in flight under a new token, taking over the caller's reference and charging it to {@code
      * sender} until it is received, expires or the kernel closes; it is dropped if nobody receives the file within
-     * {@link #FD_TOKEN_LIFETIME}.
+     * {@link #FD_TOKEN_LIFETIME}. Should the clock pass the whole lifetime before the token is published, the file
+     * is dropped here and the token returned already expired.
      *
      * @throws ErrnoException ETOOMANYREFS if {@code sender} has too many files in flight (the reference is dropped)
      */
@@ -190,6 +192,12 @@ public final class Kernel implements AutoCloseable {
             if (inFlight.putIfAbsent(f.token, f) != null) { // 2^-128: draw again
                 clock().cancel(f);
                 continue;
+            }
+            if (!f.publish() && inFlight.remove(f.token, f)) {
+                // Its lifetime passed while it was sent (another thread moved the clock on) and its timer, finding
+                // it unpublished, left it to us: drop it as the timer would have. The token is simply expired.
+                f.drop();
+                return bytes;
             }
             if (closed && inFlight.remove(f.token, f)) { // raced with close(): drop it now
                 clock().cancel(f);
@@ -238,12 +246,18 @@ public final class Kernel implements AutoCloseable {
         }
     }
 
-    /** A file in flight, charged to its sender; its timer drops it at expiry unless it was received first. */
+    /**
+     * A file in flight, charged to its sender; its timer drops it at expiry unless it was received first. The timer
+     * is armed before the entry is published, so it may fire before then: {@link #settled}, set by whichever of
+     * the two comes first, decides whether the timer drops it or leaves that to the sender once it is published.
+     */
     private final class InFlight extends Timer {
         final Token token;
         final OpenFile file;
         final long deadline;
         final Process sender;
+        /** Set by the first of: the sender publishing the entry, its timer firing. */
+        private final AtomicBoolean settled = new AtomicBoolean();
 
         InFlight(Token token, OpenFile file, long deadline, Process sender) {
             this.token = token;
@@ -252,9 +266,15 @@ public final class Kernel implements AutoCloseable {
             this.sender = sender;
         }
 
+        /** Marks the entry published; false if its timer already fired, so the sender must drop it. */
+        boolean publish() {
+            return settled.compareAndSet(false, true);
+        }
+
         @Override
         protected void expire() {
-            if (inFlight.remove(token, this)) {
+            // Unpublished, it is not in the map yet (a remove would miss it): the sender drops it on publishing.
+            if (!settled.compareAndSet(false, true) && inFlight.remove(token, this)) {
                 drop();
             }
         }

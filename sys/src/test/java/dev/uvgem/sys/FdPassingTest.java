@@ -2,6 +2,8 @@ package dev.uvgem.sys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.uvgem.core.time.Clock;
+import dev.uvgem.core.time.Timer;
 import dev.uvgem.core.time.VirtualClock;
 import dev.uvgem.core.vfs.OpenFile;
 import dev.uvgem.uapi.Errno;
@@ -190,5 +192,64 @@ class FdPassingTest {
         assertThat(card.ops.releases).hasValue(1);
         assertThat(kernel.inFlightFileCount()).isZero();
         assertThat(clock.pendingTimers()).isZero();
+    }
+
+    @Test
+    void aTokenWhoseLifetimePassesWhileItIsSentIsDroppedNotLeft() {
+        LifetimePassesAtArm racing = new LifetimePassesAtArm();
+        try (Kernel k = new Kernel(KernelConfig.defaults(racing))) {
+            k.register("/dev/dri/card0", card, PathAccess.EVERYONE);
+            Process p = k.spawn("sender", false);
+            int cfd = (int) p.open("/dev/dri/card0", Process.O_RDWR);
+            OpenFile file = p.file(cfd);
+            racing.passOnNextArm = true;
+            byte[] token = send(p, cfd);
+            assertThat(racing.passOnNextArm)
+                    .as("the lifetime passed inside the send")
+                    .isFalse();
+
+            assertThat(k.inFlightFileCount())
+                    .as("in flight once its lifetime passed")
+                    .isZero();
+            assertThat(p.filesInFlight()).isZero();
+            assertThat(file.refCount())
+                    .as("only the sender's fd holds the file")
+                    .isEqualTo(1);
+            assertThat(k.spawn("receiver", false).fdRecv(token)).isEqualTo(ENOENT);
+            assertThat(racing.clock.pendingTimers()).isZero();
+        }
+    }
+
+    /**
+     * A virtual clock on which, once asked, a token's whole lifetime passes right after the next timer is armed: what
+     * another thread advancing the clock does to a sender preempted between arming its token and publishing it.
+     */
+    private static final class LifetimePassesAtArm implements Clock {
+        final VirtualClock clock = new VirtualClock();
+        boolean passOnNextArm;
+
+        @Override
+        public long nanoTime() {
+            return clock.nanoTime();
+        }
+
+        @Override
+        public void arm(Timer timer, long deadline) {
+            clock.arm(timer, deadline);
+            if (passOnNextArm) {
+                passOnNextArm = false;
+                clock.advance(Kernel.FD_TOKEN_LIFETIME);
+            }
+        }
+
+        @Override
+        public boolean cancel(Timer timer) {
+            return clock.cancel(timer);
+        }
+
+        @Override
+        public void parkUntil(Object blocker, long deadline) {
+            clock.parkUntil(blocker, deadline);
+        }
     }
 }
