@@ -214,7 +214,7 @@ final class Session implements ParkedCall.Owner {
                         .finish();
             }
         };
-        if (WaitingIoctls.mayWait(request)) {
+        if (WaitingIoctls.mayWait(request, arg)) {
             park(tag, call);
         } else {
             long result = call.call();

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.uvgem.uapi.DmaBufIoctl;
 import dev.uvgem.uapi.Drm;
+import dev.uvgem.uapi.DrmMode;
 import dev.uvgem.uapi.Ioc;
+import dev.uvgem.uapi.ModeAtomic;
+import dev.uvgem.uapi.ModeCrtcPageFlip;
+import dev.uvgem.uapi.UvGpu;
 import dev.uvgem.uapi.Vgem;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -89,23 +93,43 @@ class CodecTest {
 
     @Test
     void onlyIoctlsThatSleepAreParked() {
-        assertThat(WaitingIoctls.mayWait(DmaBufIoctl.IOCTL_SYNC)).isTrue();
-        assertThat(WaitingIoctls.mayWait(Ioc.iowr('d', 0xc3, 40)))
-                .as("SYNCOBJ_WAIT")
-                .isTrue();
-        assertThat(WaitingIoctls.mayWait(Ioc.iowr('d', 0xca, 48)))
-                .as("SYNCOBJ_TIMELINE_WAIT")
-                .isTrue();
-        assertThat(WaitingIoctls.mayWait(Ioc.iowr('d', 0xcc, 32)))
+        assertThat(parked(DmaBufIoctl.IOCTL_SYNC)).isTrue();
+        assertThat(parked(Ioc.iowr('d', 0xc3, 40))).as("SYNCOBJ_WAIT").isTrue();
+        assertThat(parked(Ioc.iowr('d', 0xca, 48))).as("SYNCOBJ_TIMELINE_WAIT").isTrue();
+        assertThat(parked(Ioc.iowr('d', 0xcc, 32)))
                 .as("SYNCOBJ_TRANSFER (WAIT_FOR_SUBMIT)")
                 .isTrue();
-        assertThat(WaitingIoctls.mayWait(Ioc.iowr('d', 0x3a, 24)))
-                .as("WAIT_VBLANK")
+        assertThat(parked(Ioc.iowr('d', 0x3a, 24))).as("WAIT_VBLANK").isTrue();
+        assertThat(parked(Vgem.IOCTL_FENCE_ATTACH)).isFalse();
+        assertThat(parked(Vgem.IOCTL_FENCE_SIGNAL)).isFalse();
+        assertThat(parked(Drm.IOCTL_MODE_CREATE_DUMB)).isFalse();
+        assertThat(parked(DmaBufIoctl.IOCTL_EXPORT_SYNC_FILE)).isFalse();
+        assertThat(parked(Ioc.iowr('x', 0, 8))).isFalse();
+        assertThat(parked(UvGpu.IOCTL_SUBMIT)).as("uvgpu SUBMIT only queues").isFalse();
+    }
+
+    @Test
+    void anAtomicCommitIsParkedUnlessNonblockOrTestOnly() {
+        assertThat(WaitingIoctls.mayWait(DrmMode.IOCTL_ATOMIC, atomicFlags(0))).isTrue();
+        assertThat(WaitingIoctls.mayWait(DrmMode.IOCTL_ATOMIC, atomicFlags(DrmMode.PAGE_FLIP_EVENT)))
                 .isTrue();
-        assertThat(WaitingIoctls.mayWait(Vgem.IOCTL_FENCE_ATTACH)).isFalse();
-        assertThat(WaitingIoctls.mayWait(Vgem.IOCTL_FENCE_SIGNAL)).isFalse();
-        assertThat(WaitingIoctls.mayWait(Drm.IOCTL_MODE_CREATE_DUMB)).isFalse();
-        assertThat(WaitingIoctls.mayWait(DmaBufIoctl.IOCTL_EXPORT_SYNC_FILE)).isFalse();
-        assertThat(WaitingIoctls.mayWait(Ioc.iowr('x', 0, 8))).isFalse();
+        assertThat(WaitingIoctls.mayWait(DrmMode.IOCTL_ATOMIC, atomicFlags(DrmMode.ATOMIC_NONBLOCK)))
+                .isFalse();
+        assertThat(WaitingIoctls.mayWait(DrmMode.IOCTL_ATOMIC, atomicFlags(DrmMode.ATOMIC_TEST_ONLY)))
+                .isFalse();
+        assertThat(WaitingIoctls.mayWait(DrmMode.IOCTL_ATOMIC, new byte[2]))
+                .as("too short for flags: fails at once")
+                .isFalse();
+        assertThat(WaitingIoctls.mayWait(DrmMode.IOCTL_PAGE_FLIP, new byte[ModeCrtcPageFlip.SIZE]))
+                .as("PAGE_FLIP never waits")
+                .isFalse();
+    }
+
+    private static boolean parked(int request) {
+        return WaitingIoctls.mayWait(request, new byte[Ioc.size(request)]);
+    }
+
+    private static byte[] atomicFlags(int flags) {
+        return Calls.struct(ModeAtomic.SIZE, b -> b.putInt(0, flags));
     }
 }

@@ -4,12 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uvgem.core.time.VirtualClock;
 import dev.uvgem.core.vfs.OpenFile;
+import dev.uvgem.uapi.DmaBufIoctl;
+import dev.uvgem.uapi.Drm;
+import dev.uvgem.uapi.DrmMode;
+import dev.uvgem.uapi.DrmSetClientCap;
+import dev.uvgem.uapi.DrmSyncobj;
+import dev.uvgem.uapi.DrmSyncobjCreate;
 import dev.uvgem.uapi.Errno;
 import dev.uvgem.uapi.ErrnoException;
 import dev.uvgem.uapi.Ioc;
+import dev.uvgem.uapi.ModeCreateDumb;
+import dev.uvgem.uapi.SyncIoctl;
+import dev.uvgem.uapi.UvGpu;
+import dev.uvgem.uapi.Vgem;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -24,7 +39,9 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 /**
  * Throws random system calls with random fds, requests, arguments and pointers at processes whose files
  * misbehave in every way a driver might (errors, bugs, bad results, installs, user-memory accesses), and checks
- * that nothing escapes, every result is a value or a known -errno, and every file is released exactly once.
+ * that nothing escapes, every result is a value or a known -errno, -EIO only where the fake made a bug, and every
+ * file is released exactly once; and random calls with real ioctl codes and pointer-filled structs at the booted
+ * kernel's real devices (vgem, the display, uvgpu, syncobjs), which must never answer -EIO (a bug's answer).
  */
 class GarbageSyscallsTest {
     @BeforeContainer
@@ -78,13 +95,22 @@ class GarbageSyscallsTest {
         VirtualClock clock = new VirtualClock();
         FakeDevice card = new FakeDevice();
         List<OpenFile> made = new ArrayList<>();
+        AtomicBoolean eioInjected = new AtomicBoolean(); // the fake made the current call answer -EIO
         card.ops.ioctl = (f, cmd, arg, task) -> {
             int what = (cmd >>> 3) & 7;
             long x = arg.remaining() >= 8 ? arg.getLong(0) : cmd;
             switch (what) {
-                case 0 -> throw new ErrnoException(Errno.values()[Math.floorMod(cmd, Errno.values().length)]);
-                case 1 -> throw new IllegalStateException("injected bug");
+                case 0 -> {
+                    Errno e = Errno.values()[Math.floorMod(cmd, Errno.values().length)];
+                    eioInjected.compareAndSet(false, e == Errno.EIO);
+                    throw new ErrnoException(e);
+                }
+                case 1 -> {
+                    eioInjected.set(true);
+                    throw new IllegalStateException("injected bug");
+                }
                 case 2 -> {
+                    eioInjected.compareAndSet(false, x < 0); // -EIO itself, or garbage the kernel calls a bug
                     return x; // anything: a value, a -errno, or garbage
                 }
                 case 3 -> {
@@ -124,12 +150,13 @@ class GarbageSyscallsTest {
         }
         p.eventfd(1, EventFd.EFD_NONBLOCK); // fd 7
         for (Call c : calls) {
+            eioInjected.set(false);
             long r = call(p, q, c, tokens, clock);
-            assertThat(r >= 0 || Errno.lookup((int) r) != null)
-                    .as("%s returned %d", c, r)
-                    .isTrue();
-            if (r < 0) {
-                assertThat(r).isGreaterThanOrEqualTo(-4095);
+            assertResult(c, r);
+            if (r == Errno.EIO.negative()) {
+                assertThat(eioInjected)
+                        .as("%s answered -EIO, a bug's answer, with no bug injected", c)
+                        .isTrue();
             }
         }
         kernel.close();
@@ -139,6 +166,178 @@ class GarbageSyscallsTest {
         assertThat(card.ops.releases).hasValue(files);
         assertThat(card.ops.mappings).allSatisfy(m -> assertThat(m.closes).hasValue(1));
         assertThat(clock.pendingTimers()).isZero();
+    }
+
+    private static void assertResult(Object call, long r) {
+        assertThat(r >= 0 || Errno.lookup((int) r) != null)
+                .as("%s returned %d", call, r)
+                .isTrue();
+        if (r < 0) {
+            assertThat(r).isGreaterThanOrEqualTo(-4095);
+        }
+    }
+
+    // ---------------------------------------------------------------- the real devices
+
+    /** The booted kernel's nodes and files a real-device call may open. */
+    private static final String[] PATHS = {
+        Boot.CARD0,
+        Boot.RENDER_D128,
+        Boot.CARD1,
+        Boot.CARD2,
+        Boot.RENDER_D130,
+        Boot.DEV_NULL,
+        Boot.SW_SYNC,
+        Boot.UVGEM_BUFFERS,
+        Boot.STUCK_FENCES,
+        "/nope"
+    };
+
+    /** Real ioctl codes: vgem, GEM and PRIME, dma-buf, sync_file, KMS, syncobj, uvgpu. */
+    private static final Integer[] REAL_IOCTLS = {
+        Drm.IOCTL_VERSION,
+        Drm.IOCTL_GET_CAP,
+        Drm.IOCTL_MODE_CREATE_DUMB,
+        Drm.IOCTL_MODE_MAP_DUMB,
+        Drm.IOCTL_MODE_DESTROY_DUMB,
+        Drm.IOCTL_GEM_CLOSE,
+        Drm.IOCTL_PRIME_HANDLE_TO_FD,
+        Drm.IOCTL_PRIME_FD_TO_HANDLE,
+        Vgem.IOCTL_FENCE_ATTACH,
+        Vgem.IOCTL_FENCE_SIGNAL,
+        DmaBufIoctl.IOCTL_SYNC,
+        DmaBufIoctl.IOCTL_EXPORT_SYNC_FILE,
+        DmaBufIoctl.IOCTL_IMPORT_SYNC_FILE,
+        SyncIoctl.MERGE,
+        SyncIoctl.FILE_INFO,
+        DrmMode.IOCTL_GETRESOURCES,
+        DrmMode.IOCTL_GETCRTC,
+        DrmMode.IOCTL_GETENCODER,
+        DrmMode.IOCTL_GETCONNECTOR,
+        DrmMode.IOCTL_GETPROPERTY,
+        DrmMode.IOCTL_GETPROPBLOB,
+        DrmMode.IOCTL_GETPLANERESOURCES,
+        DrmMode.IOCTL_GETPLANE,
+        DrmMode.IOCTL_OBJ_GETPROPERTIES,
+        DrmMode.IOCTL_ADDFB2,
+        DrmMode.IOCTL_RMFB,
+        DrmMode.IOCTL_PAGE_FLIP,
+        DrmMode.IOCTL_WAIT_VBLANK,
+        DrmMode.IOCTL_ATOMIC,
+        DrmMode.IOCTL_SET_CLIENT_CAP,
+        DrmSyncobj.IOCTL_CREATE,
+        DrmSyncobj.IOCTL_DESTROY,
+        DrmSyncobj.IOCTL_HANDLE_TO_FD,
+        DrmSyncobj.IOCTL_FD_TO_HANDLE,
+        DrmSyncobj.IOCTL_WAIT,
+        DrmSyncobj.IOCTL_RESET,
+        DrmSyncobj.IOCTL_SIGNAL,
+        DrmSyncobj.IOCTL_TIMELINE_WAIT,
+        DrmSyncobj.IOCTL_QUERY,
+        DrmSyncobj.IOCTL_TRANSFER,
+        DrmSyncobj.IOCTL_TIMELINE_SIGNAL,
+        DrmSyncobj.IOCTL_EVENTFD,
+        UvGpu.IOCTL_CTX_CREATE,
+        UvGpu.IOCTL_CTX_DESTROY,
+        UvGpu.IOCTL_SUBMIT,
+        UvGpu.IOCTL_RESET_STATS,
+        UvGpu.IOCTL_BO_CREATE
+    };
+
+    /** One call on the real devices: kind 0 open, 1 close, 2 dup, 3 poll, else an ioctl. */
+    record RealCall(int kind, int fd, int request, byte[] arg, int windowSize) {
+        @Override
+        public String toString() {
+            return "RealCall[kind=" + kind + ", fd=" + fd + ", request=" + Integer.toHexString(request) + ", arg="
+                    + HexFormat.of().formatHex(arg) + ", window=" + windowSize + "]";
+        }
+    }
+
+    @Provide
+    Arbitrary<List<RealCall>> realCalls() {
+        Arbitrary<Long> words = Arbitraries.frequencyOf(
+                Tuple.of(4, Arbitraries.longs().between(0, 8)),
+                Tuple.of(4, Arbitraries.longs().between(UserWindow.USER_BASE - 8, UserWindow.USER_BASE + 600)),
+                Tuple.of(1, Arbitraries.of(-1L, 0xffff_ffffL, Long.MIN_VALUE, Long.MAX_VALUE)),
+                Tuple.of(1, Arbitraries.longs()));
+        Arbitrary<byte[]> args = Combinators.combine(
+                        words.list().ofMaxSize(12), Arbitraries.integers().between(0, 3))
+                .as((list, odd) -> {
+                    ByteBuffer b = ByteBuffer.allocate(8 * list.size() + odd).order(ByteOrder.LITTLE_ENDIAN);
+                    list.forEach(b::putLong);
+                    return b.array();
+                });
+        Arbitrary<Integer> requests =
+                Arbitraries.frequencyOf(Tuple.of(9, Arbitraries.of(REAL_IOCTLS)), Tuple.of(1, Arbitraries.integers()));
+        return Combinators.combine(
+                        Arbitraries.integers().between(0, 9),
+                        Arbitraries.integers().between(-1, 12),
+                        requests,
+                        args,
+                        Arbitraries.of(0, 64, 640))
+                .as(RealCall::new)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(40);
+    }
+
+    /**
+     * Random calls on the booted kernel's real devices must never hit a bug (-EIO). A call that sleeps (a blocking
+     * commit, a vblank or syncobj wait) is interrupted after a moment, as a signal would, and must then end.
+     */
+    @Property(tries = 200, edgeCases = EdgeCasesMode.MIXIN)
+    void realDevicesAnswerRandomCallsWithoutABug(@ForAll("realCalls") List<RealCall> calls) {
+        try (Kernel kernel = Boot.kernel(KernelConfig.defaults().withDebugfs(true))) {
+            Process p = kernel.spawn("fuzz", true);
+            for (String path : List.of(Boot.CARD0, Boot.CARD1, Boot.CARD2, Boot.RENDER_D130)) {
+                assertThat(p.open(path, Process.O_RDWR)).isPositive(); // fds 3 to 6
+            }
+            byte[] dumb = new byte[ModeCreateDumb.SIZE];
+            new ModeCreateDumb(64, 64, 32, 0, 0, 0, 0).write(le(dumb));
+            assertThat(p.ioctl(3, Drm.IOCTL_MODE_CREATE_DUMB, dumb, null)).isZero(); // handle 1
+            byte[] cap = new byte[DrmSetClientCap.SIZE];
+            new DrmSetClientCap(DrmMode.CLIENT_CAP_ATOMIC, 1).write(le(cap));
+            assertThat(p.ioctl(4, DrmMode.IOCTL_SET_CLIENT_CAP, cap, null)).isZero();
+            assertThat(p.ioctl(5, DrmSyncobj.IOCTL_CREATE, new byte[DrmSyncobjCreate.SIZE], null))
+                    .isZero(); // syncobj 1
+            for (RealCall c : calls) {
+                long r = interruptedIfItSleeps(() -> realCall(p, c));
+                assertResult(c, r);
+                assertThat(r).as("%s answered -EIO: a bug", c).isNotEqualTo(Errno.EIO.negative());
+            }
+        }
+    }
+
+    private static long realCall(Process p, RealCall c) {
+        return switch (c.kind()) {
+            case 0 -> p.open(PATHS[Math.floorMod(c.request(), PATHS.length)], Process.O_RDWR);
+            case 1 -> p.close(c.fd());
+            case 2 -> p.dup(c.fd());
+            case 3 -> p.poll(new PollFd[] {new PollFd(c.fd(), c.request())}, 0);
+            default -> p.ioctl(c.fd(), c.request(), c.arg(), new UserWindow(new byte[c.windowSize()]));
+        };
+    }
+
+    /** Runs {@code call} on a thread of its own, interrupting it if it has not returned after 20 ms. */
+    private static long interruptedIfItSleeps(LongSupplier call) {
+        long[] result = {Long.MIN_VALUE};
+        Thread t = Thread.ofVirtual().start(() -> result[0] = call.getAsLong());
+        try {
+            if (!t.join(Duration.ofMillis(20))) {
+                t.interrupt();
+                assertThat(t.join(Duration.ofSeconds(5)))
+                        .as("an interrupted call ends")
+                        .isTrue();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        return result[0];
+    }
+
+    private static ByteBuffer le(byte[] b) {
+        return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     private static long call(Process p, Process q, Call c, List<byte[]> tokens, VirtualClock clock) {
