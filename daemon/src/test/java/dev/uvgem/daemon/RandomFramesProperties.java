@@ -2,20 +2,17 @@ package dev.uvgem.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.uvgem.core.testsupport.KnownIoctls;
 import dev.uvgem.core.time.VirtualClock;
 import dev.uvgem.sys.KernelConfig;
 import dev.uvgem.sys.UserWindow;
 import dev.uvgem.uapi.DmaBufExportSyncFile;
 import dev.uvgem.uapi.DmaBufIoctl;
-import dev.uvgem.uapi.Drm;
 import dev.uvgem.uapi.DrmMode;
 import dev.uvgem.uapi.DrmSetClientCap;
 import dev.uvgem.uapi.DrmSyncobj;
 import dev.uvgem.uapi.DrmSyncobjCreate;
 import dev.uvgem.uapi.Errno;
-import dev.uvgem.uapi.SyncIoctl;
-import dev.uvgem.uapi.UvGpu;
-import dev.uvgem.uapi.Vgem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -51,24 +48,6 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  */
 class RandomFramesProperties {
     private static final long BASE = UserWindow.USER_BASE;
-    private static final Integer[] KMS_IOCTLS = {
-        DrmMode.IOCTL_GETRESOURCES, DrmMode.IOCTL_GETCRTC, DrmMode.IOCTL_GETENCODER, DrmMode.IOCTL_GETCONNECTOR,
-        DrmMode.IOCTL_GETPROPERTY, DrmMode.IOCTL_GETPROPBLOB, DrmMode.IOCTL_GETPLANERESOURCES, DrmMode.IOCTL_GETPLANE,
-        DrmMode.IOCTL_OBJ_GETPROPERTIES, DrmMode.IOCTL_ADDFB2, DrmMode.IOCTL_RMFB, DrmMode.IOCTL_PAGE_FLIP,
-        DrmMode.IOCTL_WAIT_VBLANK, DrmMode.IOCTL_ATOMIC, DrmMode.IOCTL_SET_CLIENT_CAP
-    };
-    private static final Integer[] SYNCOBJ_IOCTLS = {
-        DrmSyncobj.IOCTL_CREATE, DrmSyncobj.IOCTL_DESTROY, DrmSyncobj.IOCTL_HANDLE_TO_FD, DrmSyncobj.IOCTL_FD_TO_HANDLE,
-        DrmSyncobj.IOCTL_WAIT, DrmSyncobj.IOCTL_RESET, DrmSyncobj.IOCTL_SIGNAL, DrmSyncobj.IOCTL_TIMELINE_WAIT,
-        DrmSyncobj.IOCTL_QUERY, DrmSyncobj.IOCTL_TRANSFER, DrmSyncobj.IOCTL_TIMELINE_SIGNAL, DrmSyncobj.IOCTL_EVENTFD
-    };
-    private static final Integer[] UVGPU_IOCTLS = {
-        UvGpu.IOCTL_CTX_CREATE,
-        UvGpu.IOCTL_CTX_DESTROY,
-        UvGpu.IOCTL_SUBMIT,
-        UvGpu.IOCTL_RESET_STATS,
-        UvGpu.IOCTL_BO_CREATE
-    };
 
     private static Path dir;
     private static Daemon daemon;
@@ -132,29 +111,10 @@ class RandomFramesProperties {
                 Tuple.of(1, Arbitraries.integers().between(-2, 12)),
                 Tuple.of(1, Arbitraries.integers()));
         Arbitrary<Integer> requests = Arbitraries.frequencyOf(
-                Tuple.of(
-                        6,
-                        Arbitraries.of(
-                                Drm.IOCTL_VERSION,
-                                Drm.IOCTL_GET_CAP,
-                                Drm.IOCTL_MODE_CREATE_DUMB,
-                                Drm.IOCTL_MODE_MAP_DUMB,
-                                Drm.IOCTL_MODE_DESTROY_DUMB,
-                                Drm.IOCTL_GEM_CLOSE,
-                                Drm.IOCTL_PRIME_HANDLE_TO_FD,
-                                Drm.IOCTL_PRIME_FD_TO_HANDLE,
-                                Vgem.IOCTL_FENCE_ATTACH,
-                                Vgem.IOCTL_FENCE_SIGNAL,
-                                DmaBufIoctl.IOCTL_SYNC,
-                                DmaBufIoctl.SET_NAME_A,
-                                DmaBufIoctl.SET_NAME_B,
-                                DmaBufIoctl.IOCTL_EXPORT_SYNC_FILE,
-                                DmaBufIoctl.IOCTL_IMPORT_SYNC_FILE,
-                                SyncIoctl.MERGE,
-                                SyncIoctl.FILE_INFO)),
-                Tuple.of(6, Arbitraries.of(KMS_IOCTLS)),
-                Tuple.of(4, Arbitraries.of(SYNCOBJ_IOCTLS)),
-                Tuple.of(3, Arbitraries.of(UVGPU_IOCTLS)),
+                Tuple.of(6, Arbitraries.of(KnownIoctls.FENCE_UAPI)),
+                Tuple.of(6, Arbitraries.of(KnownIoctls.KMS)),
+                Tuple.of(4, Arbitraries.of(KnownIoctls.SYNCOBJ)),
+                Tuple.of(3, Arbitraries.of(KnownIoctls.UVGPU)),
                 Tuple.of(1, Arbitraries.integers()));
         Arbitrary<byte[]> small = Arbitraries.bytes().array(byte[].class).ofMaxSize(80);
         Arbitrary<byte[]> args = Arbitraries.frequencyOf(Tuple.of(1, small), Tuple.of(2, pointerStructs()));

@@ -2,9 +2,9 @@ package dev.uvgem.sys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.uvgem.core.testsupport.KnownIoctls;
 import dev.uvgem.core.time.VirtualClock;
 import dev.uvgem.core.vfs.OpenFile;
-import dev.uvgem.uapi.DmaBufIoctl;
 import dev.uvgem.uapi.Drm;
 import dev.uvgem.uapi.DrmMode;
 import dev.uvgem.uapi.DrmSetClientCap;
@@ -14,9 +14,6 @@ import dev.uvgem.uapi.Errno;
 import dev.uvgem.uapi.ErrnoException;
 import dev.uvgem.uapi.Ioc;
 import dev.uvgem.uapi.ModeCreateDumb;
-import dev.uvgem.uapi.SyncIoctl;
-import dev.uvgem.uapi.UvGpu;
-import dev.uvgem.uapi.Vgem;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -193,57 +190,6 @@ class GarbageSyscallsTest {
         "/nope"
     };
 
-    /** Real ioctl codes: vgem, GEM and PRIME, dma-buf, sync_file, KMS, syncobj, uvgpu. */
-    private static final Integer[] REAL_IOCTLS = {
-        Drm.IOCTL_VERSION,
-        Drm.IOCTL_GET_CAP,
-        Drm.IOCTL_MODE_CREATE_DUMB,
-        Drm.IOCTL_MODE_MAP_DUMB,
-        Drm.IOCTL_MODE_DESTROY_DUMB,
-        Drm.IOCTL_GEM_CLOSE,
-        Drm.IOCTL_PRIME_HANDLE_TO_FD,
-        Drm.IOCTL_PRIME_FD_TO_HANDLE,
-        Vgem.IOCTL_FENCE_ATTACH,
-        Vgem.IOCTL_FENCE_SIGNAL,
-        DmaBufIoctl.IOCTL_SYNC,
-        DmaBufIoctl.IOCTL_EXPORT_SYNC_FILE,
-        DmaBufIoctl.IOCTL_IMPORT_SYNC_FILE,
-        SyncIoctl.MERGE,
-        SyncIoctl.FILE_INFO,
-        DrmMode.IOCTL_GETRESOURCES,
-        DrmMode.IOCTL_GETCRTC,
-        DrmMode.IOCTL_GETENCODER,
-        DrmMode.IOCTL_GETCONNECTOR,
-        DrmMode.IOCTL_GETPROPERTY,
-        DrmMode.IOCTL_GETPROPBLOB,
-        DrmMode.IOCTL_GETPLANERESOURCES,
-        DrmMode.IOCTL_GETPLANE,
-        DrmMode.IOCTL_OBJ_GETPROPERTIES,
-        DrmMode.IOCTL_ADDFB2,
-        DrmMode.IOCTL_RMFB,
-        DrmMode.IOCTL_PAGE_FLIP,
-        DrmMode.IOCTL_WAIT_VBLANK,
-        DrmMode.IOCTL_ATOMIC,
-        DrmMode.IOCTL_SET_CLIENT_CAP,
-        DrmSyncobj.IOCTL_CREATE,
-        DrmSyncobj.IOCTL_DESTROY,
-        DrmSyncobj.IOCTL_HANDLE_TO_FD,
-        DrmSyncobj.IOCTL_FD_TO_HANDLE,
-        DrmSyncobj.IOCTL_WAIT,
-        DrmSyncobj.IOCTL_RESET,
-        DrmSyncobj.IOCTL_SIGNAL,
-        DrmSyncobj.IOCTL_TIMELINE_WAIT,
-        DrmSyncobj.IOCTL_QUERY,
-        DrmSyncobj.IOCTL_TRANSFER,
-        DrmSyncobj.IOCTL_TIMELINE_SIGNAL,
-        DrmSyncobj.IOCTL_EVENTFD,
-        UvGpu.IOCTL_CTX_CREATE,
-        UvGpu.IOCTL_CTX_DESTROY,
-        UvGpu.IOCTL_SUBMIT,
-        UvGpu.IOCTL_RESET_STATS,
-        UvGpu.IOCTL_BO_CREATE
-    };
-
     /** One call on the real devices: kind 0 open, 1 close, 2 dup, 3 poll, else an ioctl. */
     record RealCall(int kind, int fd, int request, byte[] arg, int windowSize) {
         @Override
@@ -267,8 +213,8 @@ class GarbageSyscallsTest {
                     list.forEach(b::putLong);
                     return b.array();
                 });
-        Arbitrary<Integer> requests =
-                Arbitraries.frequencyOf(Tuple.of(9, Arbitraries.of(REAL_IOCTLS)), Tuple.of(1, Arbitraries.integers()));
+        Arbitrary<Integer> requests = Arbitraries.frequencyOf(
+                Tuple.of(9, Arbitraries.of(KnownIoctls.ALL)), Tuple.of(1, Arbitraries.integers()));
         return Combinators.combine(
                         Arbitraries.integers().between(0, 9),
                         Arbitraries.integers().between(-1, 12),
