@@ -7,8 +7,6 @@ import dev.uvgem.api.BufferObject;
 import dev.uvgem.api.DmaBufFd;
 import dev.uvgem.api.MappedMemory;
 import dev.uvgem.api.RawFile;
-import dev.uvgem.api.SwSyncTimelineFd;
-import dev.uvgem.api.SyncFileFd;
 import dev.uvgem.api.SyncObjFd;
 import dev.uvgem.api.Syscalls;
 import dev.uvgem.api.TimelineSyncObj;
@@ -16,6 +14,7 @@ import dev.uvgem.api.Uvgem;
 import dev.uvgem.api.UvgemFile;
 import dev.uvgem.api.VgemDevice;
 import dev.uvgem.api.VgemFence;
+import dev.uvgem.api.testsupport.ApiFlows;
 import dev.uvgem.core.time.VirtualClock;
 import dev.uvgem.daemon.Daemon;
 import dev.uvgem.daemon.DaemonConfig;
@@ -83,64 +82,25 @@ class DaemonIntegrationTest {
 
     @Test
     void bufferExportFenceSignalPoll() throws IOException {
-        try (Uvgem uvgem = user("t");
-                VgemDevice vgem = uvgem.openVgem();
-                BufferObject bo = vgem.createDumb(1024, 1, 32);
-                DmaBufFd dmabuf = bo.export(true)) {
+        try (Uvgem uvgem = user("t")) {
             assertThat(uvgem.syscalls().isAdmin()).isFalse();
             assertThat(((RemoteSyscalls) uvgem.syscalls()).daemonVersion()).isEqualTo(Daemon.version());
-            assertThat(vgem.version().name()).isEqualTo("vgem");
-            assertThat(dmabuf.size()).isEqualTo(4096);
-            VgemFence fence = bo.attachFence(true);
-            assertThat(dmabuf.ready(UvgemFile.POLLIN)).isFalse();
-            try (SyncFileFd sf = dmabuf.exportSyncFile(DmaBufFd.SYNC_READ)) {
-                assertThat(sf.status()).isZero();
-                fence.signal();
-                assertThat(sf.await(Duration.ZERO)).isTrue();
-                assertThat(sf.info().fences()).hasSize(1);
-            }
-            assertThat(dmabuf.ready(UvgemFile.POLLIN | UvgemFile.POLLOUT)).isTrue();
-            assertThatThrownBy(fence::signal)
-                    .isInstanceOfSatisfying(
-                            ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOENT));
+            ApiFlows.bufferExportFenceSignalPoll(uvgem);
         }
     }
 
     @Test
     void mappingsAliasAndExpiryIsSilent() throws IOException {
-        try (Uvgem uvgem = user("t");
-                VgemDevice vgem = uvgem.openVgem();
-                BufferObject bo = vgem.createDumb(64, 64, 32);
-                DmaBufFd dmabuf = bo.export(true);
-                MappedMemory a = bo.map();
-                MappedMemory b = dmabuf.map(true)) {
-            a.segment().set(ValueLayout.JAVA_INT, 0, 42);
-            assertThat(b.segment().get(ValueLayout.JAVA_INT, 0)).isEqualTo(42);
-            VgemFence fence = bo.attachFence(false);
-            assertThat(dmabuf.ready(UvgemFile.POLLOUT)).isFalse();
-            clock.advance(Duration.ofSeconds(10));
-            assertThat(dmabuf.ready(UvgemFile.POLLOUT)).isTrue();
-            assertThatThrownBy(fence::signal)
-                    .isInstanceOfSatisfying(
-                            ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ETIMEDOUT));
+        try (Uvgem uvgem = user("t")) {
+            ApiFlows.mappingsAliasAndExpiryIsSilent(uvgem, clock);
         }
     }
 
     @Test
     void timelinesAndDebugfsForAdminOnly() throws IOException {
-        try (Uvgem uvgem = admin("t");
-                SwSyncTimelineFd tl = uvgem.createTimeline();
-                SyncFileFd f1 = tl.createFence(1);
-                SyncFileFd f2 = tl.createFence(2);
-                SyncFileFd merged = f1.merge("both", f2)) {
+        try (Uvgem uvgem = admin("t")) {
             assertThat(uvgem.syscalls().isAdmin()).isTrue();
-            assertThat(merged.info().fences()).hasSize(1);
-            tl.inc(1);
-            assertThat(f1.status()).isEqualTo(1);
-            assertThat(merged.status()).isZero();
-            assertThat(uvgem.readDebugfs(Uvgem.SYNC_INFO)).contains("fence active");
-            tl.inc(1);
-            assertThat(merged.status()).isEqualTo(1);
+            ApiFlows.timelinesAndDebugfs(uvgem);
         }
         try (Uvgem user = user("u")) {
             assertThatThrownBy(user::createTimeline)
