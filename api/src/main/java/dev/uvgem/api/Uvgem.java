@@ -27,28 +27,31 @@ import java.util.Arrays;
  * <p>Thread-safety: safe for concurrent use by many threads.
  */
 public final class Uvgem implements AutoCloseable {
+    // The paths are the boot path table's (sys Boot), named here so API users need not reach below the API.
     /** The vGEM primary node. */
-    public static final String CARD0 = "/dev/dri/card0";
+    public static final String CARD0 = Boot.CARD0;
     /** The vGEM render node. */
-    public static final String RENDER_D128 = "/dev/dri/renderD128";
+    public static final String RENDER_D128 = Boot.RENDER_D128;
     /** The virtual display (vkms), primary node. */
-    public static final String CARD1 = "/dev/dri/card1";
+    public static final String CARD1 = Boot.CARD1;
     /** The null device. */
-    public static final String DEV_NULL = "/dev/null";
+    public static final String DEV_NULL = Boot.DEV_NULL;
     /** The sw_sync timeline file (privileged; debugfs). */
-    public static final String SW_SYNC = "/sys/kernel/debug/sync/sw_sync";
+    public static final String SW_SYNC = Boot.SW_SYNC;
     /** The dma-buf debug listing (privileged; debugfs). */
-    public static final String BUFINFO = "/sys/kernel/debug/dma_buf/bufinfo";
+    public static final String BUFINFO = Boot.BUFINFO;
     /** The sync debug listing (privileged; debugfs). */
-    public static final String SYNC_INFO = "/sys/kernel/debug/sync/info";
+    public static final String SYNC_INFO = Boot.SYNC_INFO;
     /** uvgem's buffer listing: size, owner, holders and fences of every vgem buffer (privileged; debugfs). */
-    public static final String UVGEM_BUFFERS = "/sys/kernel/debug/uvgem/buffers";
+    public static final String UVGEM_BUFFERS = Boot.UVGEM_BUFFERS;
     /** uvgem's fence listing: state, age and owner of every vgem fence and sw_sync point (privileged; debugfs). */
-    public static final String UVGEM_FENCES = "/sys/kernel/debug/uvgem/fences";
+    public static final String UVGEM_FENCES = Boot.UVGEM_FENCES;
     /** The uvgpu (virtual GPU) primary node. */
-    public static final String CARD2 = "/dev/dri/card2";
+    public static final String CARD2 = Boot.CARD2;
     /** The uvgpu render node. */
-    public static final String RENDER_D130 = "/dev/dri/renderD130";
+    public static final String RENDER_D130 = Boot.RENDER_D130;
+    /** The stuck-fence watchdog's report (privileged; debugfs). */
+    public static final String STUCK_FENCES = Boot.STUCK_FENCES;
 
     private static final int O_RDWR = 2;
     private static final int O_CLOEXEC = 0x80000;

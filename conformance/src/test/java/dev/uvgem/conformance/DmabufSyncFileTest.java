@@ -17,7 +17,6 @@ import static dev.uvgem.conformance.IgtVgem.vgemFenceSignal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uvgem.api.SwSyncTimelineFd;
-import dev.uvgem.api.Syscalls;
 import dev.uvgem.conformance.IgtVgem.VgemBo;
 import dev.uvgem.uapi.DmaBufIoctl;
 import dev.uvgem.uapi.Vgem;
@@ -26,11 +25,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -43,31 +40,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 @ParameterizedClass(name = "{0}")
 @MethodSource("dev.uvgem.conformance.Backend#selected")
-class DmabufSyncFileTest {
-    /** The backend this run of the suite goes through. */
-    @Parameter
-    Backend backend;
-
+class DmabufSyncFileTest extends BackendSuite {
     private static final int R = (int) DmaBufIoctl.SYNC_READ;
     private static final int W = (int) DmaBufIoctl.SYNC_WRITE;
     private static final int RW = (int) DmaBufIoctl.SYNC_RW;
 
-    private Env env;
-    private Syscalls sys;
     private int fd;
     private VgemBo bo;
     private int dmabuf;
 
     @BeforeEach
     void fixture() {
-        env = backend.boot();
-        sys = env.sys();
         fd = drmOpenDriver(sys);
-    }
-
-    @AfterEach
-    void teardown() {
-        env.close();
     }
 
     /** The buffer every subtest works on: 1x1x32, exported read-only. */

@@ -18,11 +18,8 @@ import dev.uvgem.uapi.ErrnoException;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -35,23 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 @ParameterizedClass(name = "{0}")
 @MethodSource("dev.uvgem.conformance.Backend#selected")
-class GpuApiTest {
-    /** The backend this run goes through. */
-    @Parameter
-    Backend backend;
-
-    private Env env;
-
-    @BeforeEach
-    void boot() {
-        env = backend.boot();
-    }
-
-    @AfterEach
-    void close() {
-        env.close();
-    }
-
+class GpuApiTest extends BackendSuite {
     @Test
     void aGpuJobPostProcessesAVgemFrameAfterItsRendererSignals() {
         try (VgemDevice vgem = env.root().openVgem();

@@ -14,16 +14,13 @@ import static dev.uvgem.conformance.KselftestSync.timelineCreate;
 import static dev.uvgem.conformance.KselftestSync.timelineInc;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.uvgem.api.Syscalls;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -36,11 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 @ParameterizedClass(name = "{0}")
 @MethodSource("dev.uvgem.conformance.Backend#selected")
-class KselftestSyncTest {
-    /** The backend this run of the suite goes through. */
-    @Parameter
-    Backend backend;
-
+class KselftestSyncTest extends BackendSuite {
     /** The two-thread test's iterations per thread (1 &lt;&lt; 16). */
     static final int TWO_THREADS_ITERATIONS = 1 << 16;
     /** The producer/consumer test's iterations (1 &lt;&lt; 12). */
@@ -50,18 +43,9 @@ class KselftestSyncTest {
     /** How long joins wait for threads that should long be done. */
     static final Duration JOIN_DEADLINE = Duration.ofSeconds(60);
 
-    private Env env;
-    private Syscalls sys;
-
     @BeforeEach
     void boot() {
-        env = backend.boot();
         sys = env.process("sync_test", true).syscalls();
-    }
-
-    @AfterEach
-    void shutdown() {
-        env.close();
     }
 
     @Test

@@ -28,12 +28,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -49,11 +46,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 @ParameterizedClass(name = "{0}")
 @MethodSource("dev.uvgem.conformance.Backend#selected")
-class SwSyncTest {
-    /** The backend this run of the suite goes through. */
-    @Parameter
-    Backend backend;
-
+class SwSyncTest extends BackendSuite {
     /** IGT's MULTI_CONSUMER_ITERATIONS. */
     static final int MULTI_CONSUMER_ITERATIONS = 1 << 12;
     /** The reduced per-thread count of the default run. */
@@ -66,20 +59,6 @@ class SwSyncTest {
     static final Duration QUICK_LOOP = Duration.ofMillis(200);
     /** How long joins wait for threads that should long be done. */
     static final Duration JOIN_DEADLINE = Duration.ofSeconds(30);
-
-    private Env env;
-    private Syscalls sys;
-
-    @BeforeEach
-    void boot() {
-        env = backend.boot();
-        sys = env.sys();
-    }
-
-    @AfterEach
-    void shutdown() {
-        env.close();
-    }
 
     @Test
     void allocTimeline() {

@@ -44,11 +44,9 @@ import dev.uvgem.uapi.Vgem;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -63,25 +61,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 @ParameterizedClass(name = "{0}")
 @MethodSource("dev.uvgem.conformance.Backend#selected")
-class VgemBasicTest {
-    /** The backend this run of the suite goes through. */
-    @Parameter
-    Backend backend;
-
-    private Env env;
-    private Syscalls sys;
+class VgemBasicTest extends BackendSuite {
     private int fd;
 
     @BeforeEach
     void fixture() {
-        env = backend.boot();
-        sys = env.sys();
         fd = drmOpenDriver(sys);
-    }
-
-    @AfterEach
-    void teardown() {
-        env.close();
     }
 
     // ---------------------------------------------------------------- unload

@@ -22,7 +22,6 @@ import static dev.uvgem.conformance.IgtVgem.vgemFenceAttach;
 import static dev.uvgem.conformance.IgtVgem.vgemFenceSignal;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.uvgem.api.Syscalls;
 import dev.uvgem.conformance.IgtKms.Output;
 import dev.uvgem.conformance.IgtKms.Request;
 import dev.uvgem.conformance.IgtVgem.VgemBo;
@@ -39,11 +38,9 @@ import dev.uvgem.uapi.ModeObjGetProperties;
 import dev.uvgem.uapi.Vgem;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -56,30 +53,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 @ParameterizedClass(name = "{0}")
 @MethodSource("dev.uvgem.conformance.Backend#selected")
-class VkmsIoctlTest {
-    /** The backend this run of the suite goes through. */
-    @Parameter
-    Backend backend;
-
+class VkmsIoctlTest extends BackendSuite {
     private static final int W = 640;
     private static final int H = 480;
 
-    private Env env;
-    private Syscalls sys;
     private int card;
     private int vgem;
 
     @BeforeEach
     void fixture() {
-        env = backend.boot();
-        sys = env.sys();
         card = drmOpenDisplay(sys);
         vgem = drmOpenDriver(sys);
-    }
-
-    @AfterEach
-    void teardown() {
-        env.close();
     }
 
     /** A vgem buffer of the mode's size, PRIME-imported into the display, with a framebuffer. */
