@@ -250,29 +250,15 @@ class SwSyncTest extends BackendSuite {
                 .as("active in the merge (one point per timeline)")
                 .isEqualTo(1);
 
-        inc(sys, timeline, 1);
-        assertThat(syncFenceCountStatus(sys, fence[0], STATUS_SIGNALED))
-                .as("fence 0 signalled")
-                .isEqualTo(1);
-        assertThat(syncFenceCountStatus(sys, merged, STATUS_ACTIVE))
-                .as("merge still active at value 1")
-                .isEqualTo(1);
-
-        inc(sys, timeline, 1);
-        assertThat(syncFenceCountStatus(sys, fence[1], STATUS_SIGNALED))
-                .as("fence 1 signalled")
-                .isEqualTo(1);
-        assertThat(syncFenceCountStatus(sys, merged, STATUS_ACTIVE))
-                .as("merge still active at value 2")
-                .isEqualTo(1);
-
-        inc(sys, timeline, 1);
-        assertThat(syncFenceCountStatus(sys, fence[2], STATUS_SIGNALED))
-                .as("fence 2 signalled")
-                .isEqualTo(1);
-        assertThat(syncFenceCountStatus(sys, merged, STATUS_SIGNALED))
-                .as("merge signalled at value 3")
-                .isEqualTo(1);
+        for (int i = 0; i < 3; i++) {
+            inc(sys, timeline, 1);
+            assertThat(syncFenceCountStatus(sys, fence[i], STATUS_SIGNALED))
+                    .as("fence %d signalled", i)
+                    .isEqualTo(1);
+            assertThat(syncFenceCountStatus(sys, merged, i < 2 ? STATUS_ACTIVE : STATUS_SIGNALED))
+                    .as("merge %s at value %d", i < 2 ? "still active" : "signalled", i + 1)
+                    .isEqualTo(1);
+        }
         assertThat(syncFenceCountStatus(sys, merged, STATUS_ACTIVE))
                 .as("merge active at value 3")
                 .isZero();
